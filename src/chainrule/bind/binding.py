@@ -1,0 +1,212 @@
+"""The symbol table of one derivation: what each name means, and why.
+
+Lookup order (DESIGN.md): the author's own definitions (matched to model nodes by value),
+the problem statement, then conventions (z⁽ˡ⁾, a⁽ˡ⁾, h, δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, δ with two
+indices = Kronecker). Every convention that a line actually relies on is recorded as an
+assumption sentence in the evaluator's ``used`` set, so the report says what it assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from chainrule.bind.refs import Const, NodeRef, key, sym_text
+from chainrule.evaluate.tensor import EvalError, Unbound
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Sym, Transpose
+
+if TYPE_CHECKING:
+    from chainrule.evaluate.evaluator import Evaluator
+    from chainrule.model.graph import Model
+
+SymKey = tuple[str, str, str]
+
+# Functions every reader knows by name.
+KNOWN_FUNCTIONS = {
+    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
+    "identity": "identity", "softmax": "softmax", "log": "log", "ln": "log", "exp": "exp",
+    "diag": "diag", "sqrt": "sqrt",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a symbol stands for, and the sentence to report when that was an assumption."""
+
+    expr: Expr
+    assumption: str = ""
+
+
+@dataclass
+class Binding:
+    """Names → meanings for one model; filled by :mod:`chainrule.bind.document`."""
+
+    model: Model
+    symbols: dict[SymKey, Meaning] = field(default_factory=dict)
+    functions: dict[str, Meaning] = field(default_factory=dict)
+    function_names: dict[str, str] = field(default_factory=dict)
+    label_indices: set[str] = field(default_factory=set)
+    dims: dict[SymKey, int] = field(default_factory=dict)
+    kronecker_ok: bool = True
+
+    # -- symbols ----------------------------------------------------------------------
+    def resolve(self, sym: Sym, used: set[str]) -> Expr | None:
+        meaning = self.symbols.get(key(sym)) or self._convention(sym)
+        if meaning is None:
+            dim = self.dims.get(key(sym))
+            if dim is not None:
+                return Const(float(dim), sym_text(sym))
+            return None
+        if meaning.assumption:
+            used.add(meaning.assumption)
+        return meaning.expr
+
+    def _convention(self, sym: Sym) -> Meaning | None:
+        depth = self.model.spec.depth
+        layer = self._layer_number(sym.layer, depth)
+        name, accent = sym.name, sym.accent
+        if accent == "hat" and name == "y" and not sym.layer:
+            return Meaning(NodeRef("yhat"))
+        if accent:
+            return None
+        if not sym.layer:
+            simple = {"x": "x", "X": "x", "y": "y", "Y": "y", "L": "L", "J": "L", "E": "L"}
+            if name in simple:
+                note = "" if name in ("x", "y", "L") else f"{name} is the loss L."
+                if name in ("X", "Y"):
+                    note = ""
+                return Meaning(NodeRef(simple[name]), note)
+            if name == "e":
+                return Meaning(Const(math.e, "e"), "e is Euler's number.")
+            return None
+        if layer is None:
+            return None
+        if name in ("W", "b"):
+            node = f"{name}{layer}"
+            return Meaning(NodeRef(node)) if node in self.model.nodes else None
+        if name in ("z", "Z"):
+            return Meaning(NodeRef(f"z{layer}"), "") if 1 <= layer <= depth else None
+        if name in ("a", "A", "h"):
+            if not 0 <= layer <= depth:
+                return None
+            node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
+            note = f"{sym_text(sym)} is the layer-{layer} activation." if name == "h" else ""
+            return Meaning(NodeRef(node), note)
+        if name == "delta" and 1 <= layer <= depth:
+            return Meaning(
+                Deriv(Sym("L"), NodeRef(f"z{layer}")),
+                f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} "
+                f"(the gradient of the loss with respect to layer {layer}'s pre-activation).",
+            )
+        return None
+
+    @staticmethod
+    def _layer_number(label: str, depth: int) -> int | None:
+        if not label:
+            return None
+        if label.isdigit():
+            return int(label)
+        if label == "L":
+            return depth
+        if label in ("L-1", "L - 1"):
+            return depth - 1
+        return None
+
+    def unknown_message(self, sym: Sym) -> str:
+        name = sym_text(sym)
+        if sym.layer and not sym.layer.isdigit() and sym.layer != "L":
+            return (
+                f"{name} is written for a general layer {sym.layer}; chainrule checks concrete "
+                f"layers (write the step for, say, layer 2)."
+            )
+        return (
+            f"chainrule does not know what {name} is: define it in the text "
+            f"(\"Let {name} = …\") or pass --define '{name.replace(' ', '')} = …'."
+        )
+
+    def is_kronecker(self, sym: Sym, n_indices: int) -> bool:
+        return (
+            sym.name == "delta"
+            and not sym.layer
+            and not sym.accent
+            and n_indices == 2
+            and key(sym) not in self.symbols
+        )
+
+    # -- functions --------------------------------------------------------------------
+    def function(self, call: Call, used: set[str]) -> str:
+        """The canonical function a call applies: ``sigmoid``, ``softmax``, ``network``, …"""
+        meaning = self.function_names.get(call.func)
+        if meaning is not None:
+            note = self.functions.get(call.func)
+            if note is not None and note.assumption:
+                used.add(note.assumption)
+            return meaning
+        if call.func in KNOWN_FUNCTIONS:
+            return KNOWN_FUNCTIONS[call.func]
+        raise Unbound(
+            f"chainrule does not know the function {call.func}: define it in the text "
+            f"(e.g. \"{call.func}(z) = \\frac{{1}}{{1+e^{{-z}}}}\") or pass --define.",
+            call.func,
+            call,
+        )
+
+    # -- derivatives ------------------------------------------------------------------
+    def as_node(self, wrt: Expr, ev: Evaluator) -> tuple[str, tuple[str, ...] | None]:
+        """The model node a derivative is taken with respect to, and the entry's indices."""
+        indices: tuple[str, ...] | None = None
+        target = wrt
+        if isinstance(wrt, Indexed):
+            target, indices = wrt.base, wrt.indices
+        if isinstance(target, Transpose):
+            raise EvalError("a derivative with respect to a transpose is not supported", "other")
+        resolved: Expr | None = target
+        if isinstance(target, Sym):
+            resolved = self.resolve(target, ev.used)
+            if resolved is None:
+                raise Unbound(self.unknown_message(target), sym_text(target), target)
+        if isinstance(resolved, NodeRef):
+            return resolved.node, indices
+        assert resolved is not None
+        return self._match_node(resolved, ev), indices
+
+    def _match_node(self, expr: Expr, ev: Evaluator) -> str:
+        value = ev.eval(expr)
+        if value.axes:
+            raise EvalError("cannot differentiate with respect to an indexed expression", "other")
+        data = value.data
+        for node in self.model.nodes:
+            if node in ("y", "L"):
+                continue
+            v = np.asarray(ev.values[node])
+            flat = data.reshape(-1) if data.size == v.size else None
+            if flat is not None and np.allclose(flat, v.reshape(-1), rtol=1e-10, atol=1e-12):
+                ev.used.add(
+                    f"the derivative is taken with respect to {self.describe(expr)}, "
+                    f"which is the model's {node}."
+                )
+                return node
+        raise EvalError(
+            f"cannot differentiate with respect to {self.describe(expr)}: it is not a "
+            "quantity of the network",
+            "other",
+        )
+
+    def describe(self, expr: Expr) -> str:
+        if isinstance(expr, Sym):
+            return sym_text(expr)
+        if isinstance(expr, NodeRef):
+            return expr.node
+        try:
+            from chainrule.reader.printer import to_text
+
+            return to_text(expr)
+        except Exception:  # the printer may not know binding's own nodes
+            return type(expr).__name__
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

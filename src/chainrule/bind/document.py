@@ -1,0 +1,546 @@
+"""Bind a read document: find its model, its definitions, its conventions and its claims.
+
+The model comes from the options (``--model``/``--preset``) or from the problem statement in
+the document (``\\hat{y} = g(W_3\\sigma(W_2\\sigma(W_1x)))``, possibly through definitions such
+as ``a_1 = \\sigma(W_1 x)``). What ``σ`` and ``g`` are is decided by *evaluating* their
+definitions on random inputs and matching the values against the known activations, or
+else by their usual meaning, which is then stated. The loss likewise: by value, or by
+pattern with a note, or by the usual pairing with the output activation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chainrule.bind.binding import KNOWN_FUNCTIONS, Binding, Meaning
+from chainrule.bind.refs import Literal, NodeRef, key, sym_text
+from chainrule.errors import ChainruleError
+from chainrule.evaluate.evaluator import Evaluator, Scope
+from chainrule.evaluate.functions import ELEMENTWISE, softmax
+from chainrule.evaluate.tensor import EvalError
+from chainrule.model.graph import Model, build_model, default_dims, parse_dims
+from chainrule.model.spec import ModelSpec, parse_spec, preset
+from chainrule.reader.ast import (
+    Add,
+    Call,
+    Deriv,
+    Expr,
+    Indexed,
+    Mul,
+    Span,
+    Sum,
+    Sym,
+    walk,
+)
+from chainrule.reader.claims import Chain, Document
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the user said on the command line or in the API call."""
+
+    model: str | None = None
+    loss: str | None = None
+    preset: str | None = None
+    dims: str | None = None
+    defines: tuple[str, ...] = ()
+    label_index: str | None = None
+    seeds: tuple[int, ...] = (11, 12, 13)
+    time_limit: float = 10.0
+
+
+@dataclass
+class BoundDocument:
+    """A document with its model and binding, ready to judge."""
+
+    model: Model
+    model_source: str
+    binding: Binding
+    claims: list[tuple[int, Chain]]
+    assumptions: list[str] = field(default_factory=list)
+    notes: list[tuple[Span | None, str]] = field(default_factory=list)
+
+
+ACTIVATION_CANDIDATES = ("sigmoid", "tanh", "relu", "identity", "softmax")
+USUAL = {"sigma": "sigmoid", "g": "softmax", "phi": "sigmoid", "varphi": "sigmoid"}
+
+
+def _side(chain: Chain) -> list[Expr]:
+    return [s.expr for s in (chain.lhs, *chain.rhs) if s.expr is not None]
+
+
+def is_claim(chain: Chain) -> bool:
+    """A chain to judge: its left side is a derivative (or an error signal δ⁽ˡ⁾)."""
+    lhs = chain.lhs.expr
+    if lhs is None:
+        return any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs)
+    if _has_deriv(lhs):
+        return True
+    base = lhs.base if isinstance(lhs, Indexed) else lhs
+    return isinstance(base, Sym) and base.name == "delta" and bool(base.layer) and (
+        chain.intro == "" or any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs)
+    )
+
+
+def _has_deriv(e: Expr) -> bool:
+    return any(isinstance(n, Deriv) for n in walk(e))
+
+
+class _Probe:
+    """Evaluate small expressions (function and loss definitions) on made-up inputs."""
+
+    def __init__(self, binding: Binding, leaves: dict[str, np.ndarray]) -> None:
+        self.binding = binding
+        self.leaves = leaves
+        self.values = binding.model.forward(leaves)
+
+    def eval(self, expr: Expr) -> np.ndarray | None:
+        ev = Evaluator(self.binding, self.leaves, self.values, Scope())
+        try:
+            t = ev.eval(expr)
+        except (EvalError, ArithmeticError, ValueError):
+            return None
+        data = np.real(t.data)
+        if t.axes and t.is_scalar and len(t.axes) == 1:
+            return data.reshape(-1, 1)
+        return data if not t.axes else None
+
+
+def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
+    """The model, binding and claims of ``doc`` under ``options``."""
+    notes: list[tuple[Span | None, str]] = []
+    assumptions: list[str] = []
+    chains = list(doc.chains)
+    spec, source, fn_names, fn_notes = _find_model(chains, options, notes, assumptions)
+    dims = parse_dims(options.dims, spec) if options.dims else default_dims(spec)
+    model = build_model(spec, dims)
+    binding = Binding(model)
+    binding.function_names.update(fn_names)
+    for name, sentence in fn_notes.items():
+        binding.functions[name] = Meaning(Sym(name), sentence)
+    binding.function_names.setdefault("f", "network")
+    _bind_dims(doc, binding)
+    _bind_prose(doc, binding, options, notes, assumptions)
+    _bind_definitions(chains, binding, options, notes, assumptions)
+    claims = [(i, c) for i, c in enumerate(chains) if is_claim(c)]
+    _infer_label_index(claims, binding, assumptions)
+    return BoundDocument(model, source, binding, claims, assumptions, notes)
+
+
+# -- the model ------------------------------------------------------------------------------
+def _find_model(
+    chains: list[Chain],
+    options: CheckOptions,
+    notes: list[tuple[Span | None, str]],
+    assumptions: list[str],
+) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
+    fn_names, fn_notes = _identify_functions(chains)
+    if options.preset:
+        return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes
+    if options.model:
+        spec = parse_spec(options.model, options.loss or "cross_entropy")
+        return spec, "the --model option", fn_names, fn_notes
+    definitions = _symbol_definitions(chains)
+    for chain in chains:
+        for side in (chain.lhs, *chain.rhs):
+            expr = side.expr
+            if expr is None or _has_deriv(expr):
+                continue
+            expanded = _expand(expr, definitions)
+            text = _spec_text(expanded, fn_names)
+            if text is None:
+                continue
+            for name in _functions_in(expanded):
+                if name in USUAL and name not in fn_names:
+                    act = USUAL[name]
+                    fn_names[name] = act
+                    fn_notes[name] = (
+                        f"{_fname(name)} is taken as the {act} (its usual meaning; the text "
+                        "does not define it)."
+                    )
+            text = _spec_text(expanded, fn_names)
+            if text is None:
+                continue
+            loss, loss_note = _find_loss(chains, text, fn_names)
+            try:
+                spec = parse_spec(text, options.loss or loss)
+            except ChainruleError:
+                continue
+            if loss_note:
+                assumptions.append(loss_note)
+            return spec, f"the problem statement ({side.source.strip()})", fn_names, fn_notes
+    raise ChainruleError(
+        "found no network in the document: say which one with --model "
+        "'yhat = softmax(W2 sigmoid(W1 x))' --loss cross_entropy, or --preset seed."
+    )
+
+
+def _fname(name: str) -> str:
+    return {"sigma": "σ", "phi": "φ", "varphi": "φ"}.get(name, name)
+
+
+def _functions_in(e: Expr) -> set[str]:
+    return {n.func for n in walk(e) if isinstance(n, Call)}
+
+
+def _symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
+    out: dict[tuple[str, str, str], Expr] = {}
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if isinstance(lhs, Sym) and chain.rhs and not _has_deriv(lhs):
+            for side in chain.rhs:
+                if side.expr is not None and not _has_deriv(side.expr):
+                    out.setdefault(key(lhs), side.expr)
+                    break
+    return out
+
+
+def _expand(expr: Expr, definitions: dict[tuple[str, str, str], Expr], depth: int = 0) -> Expr:
+    """Substitute defined names (``a_1 = σ(W_1 x)``) until only the network's own remain."""
+    if depth > 20:
+        return expr
+    if isinstance(expr, Sym) and key(expr) in definitions and expr.name not in ("x", "X"):
+        return _expand(definitions[key(expr)], definitions, depth + 1)
+    if isinstance(expr, Call):
+        return Call(expr.func, tuple(_expand(a, definitions, depth + 1) for a in expr.args))
+    if isinstance(expr, Mul):
+        return Mul(tuple(_expand(f, definitions, depth + 1) for f in expr.factors), expr.op)
+    if isinstance(expr, Add):
+        return Add(tuple(_expand(t, definitions, depth + 1) for t in expr.terms))
+    return expr
+
+
+def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
+    """The spec string of a network expression, or None when ``e`` is not one."""
+    text = _layer_text(e, fn_names, top=True)
+    if text is None or "W" not in text:
+        return None
+    return "yhat = " + text
+
+
+def _layer_text(e: Expr, fn_names: dict[str, str], top: bool = False) -> str | None:
+    if isinstance(e, Sym) and e.name in ("x", "X") and not e.layer and not e.accent:
+        return e.name
+    if isinstance(e, Call) and len(e.args) == 1 and not e.prime:
+        act = fn_names.get(e.func) or KNOWN_FUNCTIONS.get(e.func) or USUAL.get(e.func)
+        if act not in ACTIVATION_CANDIDATES:
+            return None
+        inner = _layer_text(e.args[0], fn_names)
+        return None if inner is None else f"{act}({inner})"
+    if isinstance(e, Mul) and len(e.factors) == 2:
+        a, b = e.factors
+        if _is_weight(a):
+            inner = _layer_text(b, fn_names)
+            return None if inner is None else f"W{a.layer} {inner}"  # type: ignore[attr-defined]
+        if _is_weight(b):
+            inner = _layer_text(a, fn_names)
+            return None if inner is None else f"{inner} W{b.layer}"  # type: ignore[attr-defined]
+        return None
+    if isinstance(e, Add) and len(e.terms) == 2:
+        a, b = e.terms
+        if isinstance(b, Sym) and b.name == "b" and b.layer.isdigit():
+            inner = _layer_text(a, fn_names)
+            return None if inner is None else f"{inner} + b{b.layer}"
+    return None
+
+
+def _is_weight(e: Expr) -> bool:
+    return isinstance(e, Sym) and e.name == "W" and e.layer.isdigit() and not e.accent
+
+
+def _identify_functions(chains: list[Chain]) -> tuple[dict[str, str], dict[str, str]]:
+    """σ, g, … from their definitions, matched by value against the known activations."""
+    names: dict[str, str] = {}
+    sentences: dict[str, str] = {}
+    probe_model = build_model(preset("seed"))
+    rng = np.random.default_rng(5)
+    z = tuple(float(v) for v in rng.normal(size=5) * 1.5)
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if not isinstance(lhs, Call) or len(lhs.args) != 1 or lhs.func in KNOWN_FUNCTIONS:
+            continue
+        arg = lhs.args[0]
+        base = arg.base if isinstance(arg, Indexed) else arg
+        if not isinstance(base, Sym) or lhs.func in names:
+            continue
+        binding = Binding(probe_model)
+        binding.symbols[key(base)] = Meaning(Literal(z))
+        binding.dims[("k", "", "")] = binding.dims[("n", "", "")] = 5
+        leaves = probe_model.random_instance(0)
+        probe = _Probe(binding, leaves)
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            value = probe.eval(side.expr)
+            if value is None:
+                continue
+            zz = np.asarray(z).reshape(-1, 1)
+            for act in ACTIVATION_CANDIDATES:
+                expected = softmax(zz, 0) if act == "softmax" else ELEMENTWISE[act][0](zz)
+                if value.shape == expected.shape and np.allclose(value, expected, rtol=1e-9):
+                    names[lhs.func] = act
+                    sentences[lhs.func] = (
+                        f"{_fname(lhs.func)} is the {act}: its definition "
+                        f"`{side.source.strip()}` matches it on random inputs."
+                    )
+                    break
+            if lhs.func in names:
+                break
+    return names, sentences
+
+
+def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) -> tuple[str, str]:
+    """The loss from a definition ``L = …`` (by value, or by pattern with a note)."""
+    out_act = spec_text.split("=", 1)[1].strip().split("(", 1)[0]
+    default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
+    for chain in chains:
+        lhs = chain.lhs.expr
+        is_loss = (isinstance(lhs, Sym) and lhs.name in ("L", "J", "E") and not lhs.layer) or (
+            isinstance(lhs, Mul) and isinstance(lhs.factors[0], Sym) and lhs.factors[0].name == "L"
+        )
+        if not is_loss:
+            continue
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            found = _loss_by_value(side.expr, spec_text, fn_names)
+            if found:
+                return found, ""
+            found = _loss_by_pattern(side.expr)
+            if found:
+                return found[0], found[1].replace("`…`", f"`{side.source.strip()}`")
+    return default, (
+        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
+        f"{out_act} output (the text does not define it)."
+    )
+
+
+def _true_losses(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    return {
+        "cross_entropy": float(-(y * np.log(yhat)).sum()),
+        "mse": float(0.5 * ((yhat - y) ** 2).sum()),
+        "bce": float(-(y * np.log(yhat) + (1 - y) * np.log(1 - yhat)).sum()),
+    }
+
+
+def _loss_by_value(expr: Expr, spec_text: str, fn_names: dict[str, str]) -> str | None:
+    try:
+        model = build_model(parse_spec(spec_text, "cross_entropy"))
+    except ChainruleError:
+        return None
+    binding = Binding(model)
+    binding.function_names.update(fn_names)
+    leaves = model.random_instance(3)
+    probe = _Probe(binding, leaves)
+    value = probe.eval(expr)
+    if value is None or value.size != 1:
+        return None
+    values = probe.values
+    for name, v in _true_losses(np.real(values["yhat"]), leaves["y"]).items():
+        if math.isclose(float(value.reshape(())), v, rel_tol=1e-9):
+            return name
+    return None
+
+
+def _loss_by_pattern(expr: Expr) -> tuple[str, str] | None:
+    nodes = walk(expr)
+    has_log = any(isinstance(n, Call) and n.func == "log" for n in nodes)
+    has_sum = [n for n in nodes if isinstance(n, Sum)]
+    if has_log and has_sum:
+        s = has_sum[0]
+        index = s.bounds[0].index
+        used = {i for n in walk(s.body) if isinstance(n, Indexed) for i in n.indices}
+        if index not in used:
+            return "cross_entropy", (
+                f"read the loss `…` as −Σ_{index} y_{index} log ŷ_{index} (cross-entropy): "
+                f"the sum's index {index} does not appear in its body, so y and ŷ are read "
+                f"as their {index}-th entries."
+            )
+    return None
+
+
+# -- dims, prose, definitions ---------------------------------------------------------------
+def _bind_dims(doc: Document, binding: Binding) -> None:
+    model = binding.model
+    sizes = model.dims.sizes
+    depth = model.spec.depth
+    binding.dims.setdefault(("k", "", ""), sizes[-1])
+    binding.dims.setdefault(("d", "", ""), sizes[0])
+    binding.dims.setdefault(("K", "", ""), sizes[-1])
+    for layer in range(1, depth):
+        binding.dims.setdefault(("d", "", str(layer)), sizes[layer])
+        binding.dims.setdefault(("n", "", str(layer)), sizes[layer])
+    if model.dims.batch is not None:
+        binding.dims.setdefault(("m", "", ""), model.dims.batch)
+    for a in doc.assumptions:
+        if a.kind != "dims":
+            continue
+        node = _node_of_subject(a.subject, model)
+        if node is None:
+            continue
+        parts = [p.strip() for p in re.split(r"\\times|×|\bx\b", a.value) if p.strip()]
+        shape = model.shape(node)
+        if len(parts) != len(shape):
+            continue
+        for text, size in zip(parts, shape, strict=True):
+            sym = _dim_symbol(text)
+            if sym is not None:
+                binding.dims[sym] = size
+
+
+def _dim_symbol(text: str) -> tuple[str, str, str] | None:
+    m = re.fullmatch(r"\s*([A-Za-z])\s*(?:_\s*\{?\s*(\w+)\s*\}?)?\s*", text)
+    if not m:
+        return None
+    return (m.group(1), "", m.group(2) or "")
+
+
+def _node_of_subject(subject: str, model: Model) -> str | None:
+    m = re.fullmatch(r"\s*([A-Za-z])\s*(?:_\s*\{?\s*(\d+)\s*\}?|(\d+))?\s*", subject)
+    if not m:
+        return None
+    name = m.group(1) + (m.group(2) or m.group(3) or "")
+    try:
+        return model.canonical(name)
+    except KeyError:
+        return None
+
+
+def _bind_prose(
+    doc: Document,
+    binding: Binding,
+    options: CheckOptions,
+    notes: list[tuple[Span | None, str]],
+    assumptions: list[str],
+) -> None:
+    if options.label_index:
+        binding.label_indices.add(options.label_index)
+        assumptions.append(
+            f"{options.label_index} is the index of the true class (y_{options.label_index} = 1)"
+            " — from --label-index."
+        )
+    for a in doc.assumptions:
+        if a.kind == "label_index" and a.subject not in binding.label_indices:
+            binding.label_indices.add(a.subject)
+            assumptions.append(
+                f"{a.subject} is the index of the true class, so y_{a.subject} = 1 and "
+                f"y_i = 0 for i ≠ {a.subject} (from the text)."
+            )
+        if a.kind == "kronecker":
+            cond = re.search(
+                r"1\s*(?:if|when|whenever)\s*\$?\s*([A-Za-z])\s*=\s*([A-Za-z])", a.sentence
+            )
+            subject_indices = re.findall(r"[A-Za-z]", a.subject.split("_", 1)[-1])
+            if cond and set(cond.groups()) != set(subject_indices[-2:]) and subject_indices:
+                i, j = subject_indices[-2:] if len(subject_indices) >= 2 else ("m", "n")
+                notes.append(
+                    (
+                        a.span,
+                        f"the text says δ_{i}{j} equals 1 if {cond.group(1)} = {cond.group(2)}, "
+                        f"but the Kronecker delta δ_{i}{j} is 1 when {i} = {j}; chainrule reads "
+                        f"δ_{i}{j} as the Kronecker delta (not counted against the derivation).",
+                    )
+                )
+
+
+def _bind_definitions(
+    chains: list[Chain],
+    binding: Binding,
+    options: CheckOptions,
+    notes: list[tuple[Span | None, str]],
+    assumptions: list[str],
+) -> None:
+    items: list[tuple[Expr, Expr, str]] = []
+    for text in options.defines:
+        from chainrule.reader.parse import parse_math  # the reader's expression parser
+
+        if "=" not in text:
+            raise ChainruleError(f"--define {text!r} needs the form 'name = expression'.")
+        left, right = text.split("=", 1)
+        items.append((parse_math(left).expr, parse_math(right).expr, f"--define {text.strip()}"))
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if lhs is None or is_claim(chain) or _has_deriv(lhs):
+            continue
+        base = lhs.base if isinstance(lhs, Indexed) else lhs
+        if not isinstance(base, Sym) or not chain.rhs or chain.rhs[0].expr is None:
+            continue
+        rhs0 = chain.rhs[0].expr
+        assert rhs0 is not None
+        items.append((lhs, rhs0, chain.rhs[0].source.strip()))
+    model = binding.model
+    leaves = model.random_instance(99)
+    values = model.forward(leaves)
+    for lhs, rhs, source in items:
+        base = lhs.base if isinstance(lhs, Indexed) else lhs
+        if not isinstance(base, Sym):
+            continue
+        if binding._convention(base) is not None and key(base) not in binding.symbols:
+            if base.name in ("x", "y", "L", "W", "b") or base.accent == "hat":
+                continue  # the problem's own names are not redefined
+        ev = Evaluator(binding, leaves, values, Scope())
+        try:
+            t = ev.eval(rhs)
+        except (EvalError, ArithmeticError, ValueError):
+            if key(base) not in binding.symbols and binding._convention(base) is None:
+                binding.symbols[key(base)] = Meaning(rhs)
+            continue
+        if isinstance(lhs, Indexed):
+            if len(lhs.indices) != 1 or t.axes != (lhs.indices[0],) or not t.is_scalar:
+                continue
+            data = t.data.reshape(-1)
+        else:
+            if t.axes:
+                continue
+            data = t.data.reshape(-1)
+        node = _match(values, data, model)
+        if node is not None:
+            binding.symbols[key(base)] = Meaning(NodeRef(node))
+        elif key(base) not in binding.symbols:
+            binding.symbols[key(base)] = Meaning(
+                rhs, f"{sym_text(base)} is {source} (the author's definition)."
+            )
+
+
+def _match(values: dict[str, np.ndarray], data: np.ndarray, model: Model) -> str | None:
+    for node in model.nodes:
+        if node in ("y", "L"):
+            continue
+        v = np.asarray(values[node]).reshape(-1)
+        if v.size == data.size and np.allclose(np.real(data), v, rtol=1e-10, atol=1e-12):
+            return node
+    return None
+
+
+def _infer_label_index(
+    claims: list[tuple[int, Chain]], binding: Binding, assumptions: list[str]
+) -> None:
+    """``y_j`` with j free on the right only: j is the true class (stated)."""
+    if binding.label_indices:
+        return
+    for _, chain in claims:
+        lhs = chain.lhs.expr
+        left = {i for n in walk(lhs) if isinstance(n, Indexed) for i in n.indices} if lhs else set()
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            bound = {b.index for n in walk(side.expr) if isinstance(n, Sum) for b in n.bounds}
+            for n in walk(side.expr):
+                if (
+                    isinstance(n, Indexed)
+                    and isinstance(n.base, Sym)
+                    and n.base.name == "y"
+                    and len(n.indices) == 1
+                ):
+                    i = n.indices[0]
+                    if i.isalpha() and i not in left and i not in bound:
+                        binding.label_indices.add(i)
+                        assumptions.append(
+                            f"{i} is taken as the index of the true class (y_{i} = 1): it "
+                            f"appears on y_{i} on the right but not on the left."
+                        )
+                        return

@@ -1,0 +1,113 @@
+"""Compare two evaluated sides: same free indices, same shape, same numbers.
+
+A right-hand side is right when it equals the left-hand side's true value for every value
+of the free indices on every instance. Layout: the gradient of a scalar has the variable's
+shape; a Jacobian between vectors is accepted in numerator or denominator layout (stated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.evaluate.tensor import Tensor, _expand, describe_struct
+
+RTOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``ok``; else ``kind`` (``value``, ``index``, ``shape``, ``transpose``) and a sentence."""
+
+    ok: bool
+    kind: str = ""
+    message: str = ""
+    rel_error: float = 0.0
+    layout: str = ""
+
+
+def compare(lhs: Tensor, rhs: Tensor, scalar_gradient_row_ok: bool = True) -> Outcome:
+    extra = [a for a in rhs.axes if a not in lhs.axes]
+    if extra:
+        names = ", ".join(extra)
+        return Outcome(
+            False,
+            "index",
+            f"the index {names} is free on the right but does not appear on the left",
+        )
+    layout = ""
+    r = rhs
+    if lhs.is_scalar and not rhs.is_scalar:
+        if rhs.struct == (1, 1):
+            r = Tensor(rhs.data[..., 0, 0], rhs.axes)
+        else:
+            return Outcome(
+                False,
+                "shape",
+                f"the right-hand side is {describe_struct(rhs)} where a scalar belongs "
+                "(the left-hand side is one number for each value of its indices)",
+            )
+    elif not lhs.is_scalar and not rhs.is_scalar and lhs.struct != rhs.struct:
+        if lhs.struct == rhs.struct[::-1]:
+            if lhs.jacobian:
+                layout = "denominator"
+                r = Tensor(np.swapaxes(rhs.data, -1, -2), rhs.axes)
+            elif 1 in lhs.struct and scalar_gradient_row_ok:
+                layout = "row-gradient"
+                r = Tensor(np.swapaxes(rhs.data, -1, -2), rhs.axes)
+            else:
+                transposed = Tensor(np.swapaxes(rhs.data, -1, -2), rhs.axes)
+                if _close(lhs, transposed)[0]:
+                    return Outcome(
+                        False,
+                        "transpose",
+                        f"the right-hand side is the transpose of the gradient: it is "
+                        f"{describe_struct(rhs)}, but the gradient has the shape of the "
+                        f"variable, {describe_struct(lhs)}",
+                    )
+                return Outcome(
+                    False,
+                    "shape",
+                    f"the right-hand side is {describe_struct(rhs)}, but the left-hand side "
+                    f"is {describe_struct(lhs)}",
+                )
+        else:
+            return Outcome(
+                False,
+                "shape",
+                f"the right-hand side is {describe_struct(rhs)}, but the left-hand side is "
+                f"{describe_struct(lhs)}",
+            )
+    elif lhs.is_scalar != rhs.is_scalar and rhs.is_scalar:
+        pass  # a number for a whole vector or matrix: compared by broadcasting
+    ok, err = _close(lhs, r)
+    if ok:
+        return Outcome(True, rel_error=err, layout=layout)
+    return Outcome(False, "value", "", rel_error=err)
+
+
+def _close(lhs: Tensor, rhs: Tensor) -> tuple[bool, float]:
+    axes = lhs.axes
+    rank = 0 if lhs.is_scalar and rhs.is_scalar else 2
+    a = np.real(_expand(lhs, axes, rank))
+    b = np.real(_expand(rhs, axes, rank))
+    try:
+        a, b = np.broadcast_arrays(a, b)
+    except ValueError:
+        return False, float("inf")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return bool(np.array_equal(a, b)), float("inf")
+    scale = max(float(np.max(np.abs(a), initial=0.0)), 1e-300)
+    diff = float(np.max(np.abs(a - b), initial=0.0))
+    rel = diff / scale
+    return bool(np.allclose(b, a, rtol=RTOL, atol=RTOL * scale * 1e-3)), rel
+
+
+def equal_values(a: Tensor, b: Tensor) -> bool:
+    """Two right-hand sides with the same value (for 'carries the error before')."""
+    if a.axes != b.axes and set(a.axes) != set(b.axes):
+        return False
+    if a.struct != b.struct:
+        return False
+    return _close(a, b)[0]

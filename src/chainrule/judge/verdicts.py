@@ -1,0 +1,224 @@
+"""Verdicts for the right-hand sides of each claim chain, on several random instances.
+
+``correct``: equal to the true value everywhere; ``incorrect``: not equal, or ill-formed (a
+vector where a scalar belongs, an index outside its range); ``unparsed``: the reader could not
+read it; ``unverifiable``: a symbol chainrule cannot tie to the model (named, with the
+``--define`` that would fix it). An incorrect line *carries* the error when it equals the
+line before, which was itself incorrect; otherwise it *introduces* one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chainrule.bind.document import BoundDocument
+from chainrule.evaluate.evaluator import Evaluator, Scope
+from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
+from chainrule.judge.compare import Outcome, compare, equal_values
+from chainrule.reader.ast import Expr
+from chainrule.reader.claims import Chain, Side
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One random instance: leaf values, every node's value, and the true class."""
+
+    leaves: dict[str, Array]
+    values: dict[str, Array]
+    label: int
+
+
+def make_instances(bound: BoundDocument, seeds: tuple[int, ...]) -> list[Instance]:
+    model = bound.model
+    out = []
+    for seed in seeds:
+        leaves = model.random_instance(seed)
+        values = model.forward(leaves)
+        y = np.asarray(leaves["y"])
+        label = int(np.argmax(y.reshape(y.shape[0], -1)[:, 0])) if y.ndim else 0
+        out.append(Instance(leaves, values, label))
+    return out
+
+
+@dataclass
+class SideResult:
+    """What one side evaluated to on every instance, or the error it raised."""
+
+    values: list[Tensor] = field(default_factory=list)
+    error: EvalError | None = None
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    """The verdict on one right-hand side."""
+
+    chain: int
+    step: int
+    side: Side
+    lhs: Side
+    verdict: str
+    kind: str = ""
+    message: str = ""
+    introduces_error: bool = False
+    rel_error: float | None = None
+    assumptions: tuple[str, ...] = ()
+
+
+class Judge:
+    """Evaluates and compares sides for one bound document."""
+
+    def __init__(self, bound: BoundDocument, instances: list[Instance], deadline: float) -> None:
+        self.bound = bound
+        self.instances = instances
+        self.deadline = deadline
+
+    def scope_for(self, inst: Instance) -> Scope:
+        return Scope(fixed={name: inst.label for name in self.bound.binding.label_indices})
+
+    def evaluate(self, expr: Expr, lhs_scopes: list[Scope] | None = None) -> SideResult:
+        """Evaluate ``expr`` on every instance (RHS: inside a copy of the LHS's scope)."""
+        result = SideResult()
+        for k, inst in enumerate(self.instances):
+            if lhs_scopes is not None:
+                base = lhs_scopes[k]
+                scope = Scope(dict(base.ranges), dict(base.fixed))
+            else:
+                scope = self.scope_for(inst)
+            ev = Evaluator(self.bound.binding, inst.leaves, inst.values, scope, result.used)
+            try:
+                with np.errstate(all="ignore"):
+                    result.values.append(ev.eval(expr))
+            except EvalError as exc:
+                result.error = exc
+                return result
+            except (ArithmeticError, ValueError, IndexError) as exc:
+                result.error = EvalError(f"cannot evaluate this expression ({exc})", "other")
+                return result
+            if lhs_scopes is None:
+                self._scopes.append(scope)
+        return result
+
+    def evaluate_lhs(self, expr: Expr) -> tuple[SideResult, list[Scope]]:
+        self._scopes: list[Scope] = []
+        res = self.evaluate(expr)
+        return res, self._scopes
+
+    def outcome(self, lhs: SideResult, rhs: SideResult) -> Outcome:
+        worst = Outcome(True)
+        for a, b in zip(lhs.values, rhs.values, strict=True):
+            out = compare(a, b)
+            if not out.ok:
+                return out
+            if out.rel_error >= worst.rel_error:
+                worst = out
+        return worst
+
+    def judge_chain(self, number: int, chain: Chain) -> list[StepVerdict]:
+        lhs_side = chain.lhs
+        verdicts: list[StepVerdict] = []
+        if lhs_side.expr is None:
+            for k, side in enumerate(chain.rhs):
+                verdicts.append(
+                    StepVerdict(
+                        number, k, side, lhs_side, "unverifiable",
+                        message="the left-hand side could not be read, so there is nothing "
+                        "to compare this line with",
+                    )
+                )  # fmt: skip
+            return verdicts
+        lhs_res, scopes = self.evaluate_lhs(lhs_side.expr)
+        previous: tuple[str, SideResult | None] = ("correct", None)
+        for k, side in enumerate(chain.rhs):
+            if time.monotonic() > self.deadline:
+                verdicts.append(
+                    StepVerdict(
+                        number, k, side, lhs_side, "unverifiable",
+                        message="the check ran out of time before this line",
+                    )
+                )  # fmt: skip
+                continue
+            v, res = self._judge_side(number, k, side, lhs_side, lhs_res, scopes, previous)
+            verdicts.append(v)
+            previous = (v.verdict, res)
+        return verdicts
+
+    def _judge_side(
+        self,
+        number: int,
+        k: int,
+        side: Side,
+        lhs_side: Side,
+        lhs_res: SideResult,
+        scopes: list[Scope],
+        previous: tuple[str, SideResult | None],
+    ) -> tuple[StepVerdict, SideResult | None]:
+        if side.expr is None:
+            msg = side.error.message if side.error is not None else "this could not be read"
+            return StepVerdict(number, k, side, lhs_side, "unparsed", message=msg), None
+        if lhs_res.error is not None:
+            return (
+                StepVerdict(
+                    number, k, side, lhs_side, "unverifiable",
+                    message=f"the left-hand side cannot be evaluated: {lhs_res.error.message}",
+                ),
+                None,
+            )  # fmt: skip
+        res = self.evaluate(side.expr, scopes)
+        used = tuple(sorted(lhs_res.used | res.used))
+        carries = previous[0] == "incorrect" and previous[1] is not None
+        if res.error is not None:
+            if isinstance(res.error, Unbound):
+                return (
+                    StepVerdict(
+                        number, k, side, lhs_side, "unverifiable",
+                        message=res.error.message, assumptions=used,
+                    ),
+                    res,
+                )  # fmt: skip
+            prev = previous[1]
+            same = (
+                carries
+                and prev is not None
+                and prev.error is not None
+                and prev.error.message == res.error.message
+            )
+            return (
+                StepVerdict(
+                    number, k, side, lhs_side, "incorrect", res.error.kind, res.error.message,
+                    introduces_error=not same, assumptions=used,
+                ),
+                res,
+            )  # fmt: skip
+        out = self.outcome(lhs_res, res)
+        if out.ok:
+            if out.layout == "denominator":
+                used = (*used, "this Jacobian is read in denominator layout (its transpose).")
+            elif out.layout == "row-gradient":
+                used = (*used, "this gradient is written as a row vector (numerator layout).")
+            return (
+                StepVerdict(
+                    number, k, side, lhs_side, "correct", rel_error=out.rel_error,
+                    assumptions=used,
+                ),
+                res,
+            )  # fmt: skip
+        prev = previous[1]
+        same = (
+            carries
+            and prev is not None
+            and prev.error is None
+            and len(prev.values) == len(res.values)
+            and all(equal_values(a, b) for a, b in zip(prev.values, res.values, strict=True))
+        )
+        message = out.message or "its value differs from the true value of the left-hand side"
+        return (
+            StepVerdict(
+                number, k, side, lhs_side, "incorrect", out.kind, message,
+                introduces_error=not same, rel_error=out.rel_error, assumptions=used,
+            ),
+            res,
+        )  # fmt: skip
