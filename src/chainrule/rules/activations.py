@@ -1,0 +1,211 @@
+"""The activation rules: sigmoid, tanh, ReLU, identity and softmax.
+
+Each rule declares, side by side, the NumPy forward and backward pass (what ``chainrule.nn``
+runs) and the formula builders (what ``derive`` prints and the repairs quote). Derivatives
+are written from the output where the output suffices (σ' = a(1 − a), tanh' = 1 − a²), as
+jax's ``defjvp`` with output does: the backward pass then needs no second exp.
+
+NumPy functions take and return arrays of any float dtype (float32 stays float32) and take
+``axis``, the axis along which one example's units lie (softmax normalises along it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chainrule.reader.ast import Expr, Indicator, Relation, Sym
+from chainrule.rules.expr import call, had, kron, mul, num, one_minus, ones, pow_, sub, total, tr
+from chainrule.rules.layout import Layout
+
+Array = NDArray[Any]
+Prime = Callable[[Expr, Expr], tuple[Expr, ...]]
+
+
+# --------------------------------------------------------------------------- numpy kernels
+def _sigmoid(z: Array, axis: int = -1) -> Array:
+    # Split on the sign so neither branch overflows: e = exp(-|z|) is always in (0, 1].
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+
+
+def _sigmoid_back(g: Array, a: Array, z: Array | None = None, axis: int = -1) -> Array:
+    out = 1 - a
+    out *= a
+    out *= g
+    return np.asarray(out)
+
+
+def _tanh(z: Array, axis: int = -1) -> Array:
+    return np.tanh(z)
+
+
+def _tanh_back(g: Array, a: Array, z: Array | None = None, axis: int = -1) -> Array:
+    out = 1 - np.square(a)
+    out *= g
+    return np.asarray(out)
+
+
+def _relu(z: Array, axis: int = -1) -> Array:
+    return np.maximum(z, 0)
+
+
+def _relu_back(g: Array, a: Array, z: Array | None = None, axis: int = -1) -> Array:
+    # ReLU's output says as much as its input: a > 0 exactly where z > 0.
+    return np.where(a > 0, g, 0).astype(g.dtype, copy=False)
+
+
+def _identity(z: Array, axis: int = -1) -> Array:
+    return z
+
+
+def _identity_back(g: Array, a: Array, z: Array | None = None, axis: int = -1) -> Array:
+    return g
+
+
+def _softmax(z: Array, axis: int = -1) -> Array:
+    # Shift by the max so exp never overflows; the result is unchanged.
+    out = z - z.max(axis=axis, keepdims=True)
+    np.exp(out, out=out)
+    out /= out.sum(axis=axis, keepdims=True)
+    return np.asarray(out)
+
+
+def _softmax_back(g: Array, a: Array, z: Array | None = None, axis: int = -1) -> Array:
+    # J g with J = diag(a) − a aᵀ, without forming J: a ⊙ (g − ⟨a, g⟩).
+    out = g * a
+    inner = out.sum(axis=axis, keepdims=True)
+    out -= a * inner
+    return out
+
+
+# --------------------------------------------------------------------------- the rule type
+@dataclass(frozen=True)
+class ActivationRule:
+    """One activation: a = f(z).
+
+    Attributes:
+        name: canonical name (``sigmoid``).
+        func: the function's name in expression trees (``sigma``); ``""`` for identity.
+        explanation: the derivative in one sentence.
+        forward: ``forward(z, axis) -> a``.
+        backward: ``backward(g, a, z, axis) -> ∂L/∂z`` given ``g = ∂L/∂a``.
+        prime: for elementwise activations, the factors of f'(z) built from (a, z) entries;
+            ``None`` for softmax, whose Jacobian is not diagonal.
+    """
+
+    name: str
+    func: str
+    explanation: str
+    forward: Callable[..., Array]
+    backward: Callable[..., Array]
+    prime: Prime | None
+
+    @property
+    def elementwise(self) -> bool:
+        return self.prime is not None
+
+    def apply(self, z: Expr) -> Expr:
+        """The forward formula ``f(z)``."""
+        return z if not self.func else call(self.func, z)
+
+    def vjp_matrix(self, g: Expr, a: Expr, z: Expr, layout: Layout, dim: Sym) -> Expr:
+        """``∂L/∂z`` in matrix form given ``g = ∂L/∂a`` (``dim``: the number of units)."""
+        if self.prime is not None:
+            return had(g, *self.prime(a, z))
+        if not layout.batched:
+            jac = self.jacobian_matrix(a, z, layout, dim)
+            return mul(jac, g) if layout.column else mul(g, jac)
+        # Column sums of A ⊙ G, broadcast back by 𝟏: one softmax Jacobian per example.
+        ag = had(a, g)
+        if layout.column:
+            return had(a, sub(g, mul(ones(dim), tr(ones(dim)), ag)))
+        return had(a, sub(g, mul(ag, ones(dim), tr(ones(dim)))))
+
+    def vjp_index(
+        self,
+        g: Callable[[str], Expr],
+        a: Expr,
+        z: Expr,
+        layout: Layout,
+        unit: str,
+        other: str,
+        dim: Sym,
+    ) -> Expr:
+        """``∂L/∂z_unit`` in index form; ``g(j)`` builds ``∂L/∂a_j``, ``other`` is a free letter."""
+        if self.prime is not None:
+            return mul(g(unit), *self.prime(layout.entry(a, unit), layout.entry(z, unit)))
+        body = mul(g(other), self.jacobian_index(a, z, layout, other, unit))
+        return total(other, dim, body)
+
+    def jacobian_index(self, a: Expr, z: Expr, layout: Layout, out: str, inp: str) -> Expr:
+        """``∂a_out/∂z_inp`` (for one example)."""
+        a_out = layout.entry(a, out)
+        if self.prime is None:  # softmax
+            return mul(a_out, sub(kron(out, inp), layout.entry(a, inp)))
+        return mul(kron(out, inp), *self.prime(a_out, layout.entry(z, out)))
+
+    def jacobian_matrix(self, a: Expr, z: Expr, layout: Layout, dim: Sym) -> Expr:
+        """``∂a/∂z`` for one example: ``diag(f'(z))``, or ``diag(a) − a aᵀ`` for softmax."""
+        if self.prime is None:
+            outer = mul(a, tr(a)) if layout.column else mul(tr(a), a)
+            return sub(call("diag", a), outer)
+        factors = self.prime(a, z)
+        return call("diag", had(*factors)) if factors else call("diag", ones(dim))
+
+
+def _relu_prime(a: Expr, z: Expr) -> tuple[Expr, ...]:
+    return (Indicator(Relation(z, ">", num(0))),)
+
+
+SIGMOID = ActivationRule(
+    "sigmoid",
+    "sigma",
+    "The logistic function's slope is its output times one minus its output: "
+    "∂a_j/∂z_j = a_j(1 − a_j), and ∂a_j/∂z_m = 0 for m ≠ j.",
+    _sigmoid,
+    _sigmoid_back,
+    lambda a, z: (a, one_minus(a)),
+)
+TANH = ActivationRule(
+    "tanh",
+    "tanh",
+    "tanh' = 1 − tanh², so ∂a_j/∂z_j = 1 − a_j², written from the output.",
+    _tanh,
+    _tanh_back,
+    lambda a, z: (one_minus(pow_(a, 2)),),
+)
+RELU = ActivationRule(
+    "relu",
+    "relu",
+    "ReLU passes the gradient where its input is positive and blocks it elsewhere: "
+    "∂a_j/∂z_j = 1[z_j > 0].",
+    _relu,
+    _relu_back,
+    _relu_prime,
+)
+IDENTITY = ActivationRule(
+    "identity",
+    "",
+    "The identity output passes the gradient through unchanged: ∂a_j/∂z_m = δ_jm.",
+    _identity,
+    _identity_back,
+    lambda a, z: (),
+)
+SOFTMAX = ActivationRule(
+    "softmax",
+    "softmax",
+    "Each softmax output depends on every input: ∂ŷ_j/∂z_m = ŷ_j(δ_jm − ŷ_m), "
+    "so ∂L/∂z_m = Σ_j ∂L/∂ŷ_j · ŷ_j(δ_jm − ŷ_m).",
+    _softmax,
+    _softmax_back,
+    None,
+)
+
+ACTIVATIONS: dict[str, ActivationRule] = {
+    r.name: r for r in (SIGMOID, TANH, RELU, IDENTITY, SOFTMAX)
+}
