@@ -149,7 +149,7 @@ class Binding:
             return KNOWN_FUNCTIONS[call.func]
         raise Unbound(
             f"chainrule does not know the function {call.func}: define it in the text "
-            f"(e.g. \"{call.func}(z) = \\frac{{1}}{{1+e^{{-z}}}}\") or pass --define.",
+            f'(e.g. "{call.func}(z) = \\frac{{1}}{{1+e^{{-z}}}}") or pass --define.',
             call.func,
             call,
         )

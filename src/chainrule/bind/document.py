@@ -81,8 +81,11 @@ def is_claim(chain: Chain) -> bool:
     if _has_deriv(lhs):
         return True
     base = lhs.base if isinstance(lhs, Indexed) else lhs
-    return isinstance(base, Sym) and base.name == "delta" and bool(base.layer) and (
-        chain.intro == "" or any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs)
+    return (
+        isinstance(base, Sym)
+        and base.name == "delta"
+        and bool(base.layer)
+        and (chain.intro == "" or any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs))
     )
 
 
@@ -299,8 +302,14 @@ def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) ->
     default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
     for chain in chains:
         lhs = chain.lhs.expr
-        is_loss = (isinstance(lhs, Sym) and lhs.name in ("L", "J", "E") and not lhs.layer) or (
-            isinstance(lhs, Mul) and isinstance(lhs.factors[0], Sym) and lhs.factors[0].name == "L"
+        is_loss = (
+            (isinstance(lhs, Sym) and lhs.name in ("L", "J", "E") and not lhs.layer)
+            or (isinstance(lhs, Call) and lhs.func in ("L", "J", "E"))
+            or (
+                isinstance(lhs, Mul)
+                and isinstance(lhs.factors[0], Sym)
+                and lhs.factors[0].name == "L"
+            )
         )
         if not is_loss:
             continue
@@ -431,20 +440,26 @@ def _bind_prose(
                 f"y_i = 0 for i ≠ {a.subject} (from the text)."
             )
         if a.kind == "kronecker":
-            cond = re.search(
-                r"1\s*(?:if|when|whenever)\s*\$?\s*([A-Za-z])\s*=\s*([A-Za-z])", a.sentence
-            )
-            subject_indices = re.findall(r"[A-Za-z]", a.subject.split("_", 1)[-1])
-            if cond and set(cond.groups()) != set(subject_indices[-2:]) and subject_indices:
-                i, j = subject_indices[-2:] if len(subject_indices) >= 2 else ("m", "n")
-                notes.append(
-                    (
-                        a.span,
-                        f"the text says δ_{i}{j} equals 1 if {cond.group(1)} = {cond.group(2)}, "
-                        f"but the Kronecker delta δ_{i}{j} is 1 when {i} = {j}; chainrule reads "
-                        f"δ_{i}{j} as the Kronecker delta (not counted against the derivation).",
-                    )
-                )
+            _kronecker_note(a.value, a.sentence, a.span, notes)
+
+
+def _kronecker_note(
+    value: str, sentence: str, span: Span, notes: list[tuple[Span | None, str]]
+) -> None:
+    """Note prose that contradicts δ's definition ("δ_mn … equals 1 if n = j")."""
+    letters = re.findall(r"[A-Za-z]", value)
+    cond = re.search(r"1\s*(?:if|when|whenever)\s*\$?\s*([A-Za-z])\s*=\s*([A-Za-z])", sentence)
+    if len(letters) != 2 or cond is None or set(cond.groups()) == set(letters):
+        return
+    i, j = letters
+    notes.append(
+        (
+            span,
+            f"the text says δ_{i}{j} equals 1 if {cond.group(1)} = {cond.group(2)}, but the "
+            f"Kronecker delta δ_{i}{j} is 1 when {i} = {j}; chainrule reads δ_{i}{j} as the "
+            "Kronecker delta (not counted against the derivation).",
+        )
+    )
 
 
 def _bind_definitions(

@@ -51,8 +51,10 @@ def sym_text(sym: Sym) -> str:
         base += "\u0303"
     if sym.layer:
         sub = sym.layer.translate(SUBSCRIPT)
-        base += sub if sub.isascii() is False and all(c in "₀₁₂₃₄₅₆₇₈₉₊₋₍₎" for c in sub) else (
-            f"_{sym.layer}"
+        base += (
+            sub
+            if sub.isascii() is False and all(c in "₀₁₂₃₄₅₆₇₈₉₊₋₍₎" for c in sub)
+            else (f"_{sym.layer}")
         )
     return base
 

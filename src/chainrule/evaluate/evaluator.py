@@ -103,9 +103,7 @@ class Evaluator:
         if self.depth > 200:
             raise EvalError("the expression is nested too deeply to evaluate")
         try:
-            method: Callable[[Expr], Tensor] | None = getattr(
-                self, "_" + type(expr).__name__, None
-            )
+            method: Callable[[Expr], Tensor] | None = getattr(self, "_" + type(expr).__name__, None)
             if method is None:
                 raise EvalError(f"chainrule cannot evaluate a {type(expr).__name__} yet")
             return method(expr)
@@ -126,8 +124,10 @@ class Evaluator:
         return from_node(np.asarray(self.values[e.node]))
 
     def _Sym(self, e: Sym) -> Tensor:
-        if not e.accent and not e.layer and (
-            e.name in self.scope.fixed or e.name in self.scope.ranges
+        if (
+            not e.accent
+            and not e.layer
+            and (e.name in self.scope.fixed or e.name in self.scope.ranges)
         ):
             return self.index_value(e.name)
         meaning = self.binding.resolve(e, self.used)
@@ -168,8 +168,7 @@ class Evaluator:
             self.scope.ranges[name] = IndexRange(size, f"the {size} {role} of {what}")
         elif known.size != size:
             raise EvalError(
-                f"{what}_{name}: {name} runs over {known.origin}, but {what} has {size} "
-                f"{role}",
+                f"{what}_{name}: {name} runs over {known.origin}, but {what} has {size} {role}",
                 "index",
             )
 

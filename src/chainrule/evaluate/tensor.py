@@ -189,9 +189,7 @@ def index_struct(t: Tensor, names: tuple[str, ...]) -> tuple[Tensor, list[tuple[
         raise ShapeMismatch(f"a scalar cannot take the index {','.join(names)}")
     if s[1] == 1 or s[0] == 1:
         if len(names) != 1:
-            raise ShapeMismatch(
-                f"a vector takes one index, not {len(names)} ({','.join(names)})"
-            )
+            raise ShapeMismatch(f"a vector takes one index, not {len(names)} ({','.join(names)})")
         data = t.data[..., :, 0] if s[1] == 1 else t.data[..., 0, :]
         if s == (1, 1):
             data = t.data[..., :, 0]

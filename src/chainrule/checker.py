@@ -1,0 +1,240 @@
+"""``check``: read → bind → evaluate → judge → report, for one document.
+
+The one function that runs the stages in order; each stage lives in its own folder. Work
+is bounded: the whole check has a time limit (10 s by default) and says when it hits it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from importlib import resources
+
+from chainrule.bind.document import BoundDocument, CheckOptions, bind_document
+from chainrule.judge.expected import Expected
+from chainrule.judge.repair import Context, _free_indices, search
+from chainrule.judge.verdicts import Judge, StepVerdict, make_instances
+from chainrule.reader.ast import Expr
+from chainrule.reader.claims import Document
+from chainrule.report.report import (
+    Diagnosis,
+    ModelReport,
+    NextStep,
+    NoteReport,
+    Report,
+    StepReport,
+)
+
+SEED_NAME = "seed-question-and-answer.txt"
+
+
+def seed_text() -> str:
+    """The bundled seed document, byte for byte."""
+    return (resources.files("chainrule") / "examples" / SEED_NAME).read_text(encoding="utf-8")
+
+
+def check(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    model: str | None = None,
+    loss: str | None = None,
+    preset: str | None = None,
+    dims: str | None = None,
+    defines: Sequence[str] = (),
+    label_index: str | None = None,
+    kind: str | None = None,
+    time_limit: float = 10.0,
+) -> Report:
+    """Check a derivation; ``source`` is a path or the text itself (None: the bundled seed).
+
+    Example:
+        >>> report = check()
+        >>> report.first_error_line
+        22
+    """
+    from chainrule.reader.read import read_document
+
+    name = "the bundled seed example" if source is None else str(source)
+    text_or_path = seed_text() if source is None else source
+    kind = kind or ("txt" if source is None else None)
+    doc = read_document(text_or_path, kind=kind)
+    options = CheckOptions(
+        model=model,
+        loss=loss,
+        preset=preset,
+        dims=dims,
+        defines=tuple(defines),
+        label_index=label_index,
+        time_limit=time_limit,
+    )
+    return check_document(doc, options, name)
+
+
+def check_document(doc: Document, options: CheckOptions, name: str = "") -> Report:
+    """Judge a read document under ``options``."""
+    from chainrule.errors import ChainruleError
+
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    bound = bind_document(doc, options)
+    if not bound.claims:
+        raise ChainruleError(
+            "found no derivation to check: no equation in the document has a derivative "
+            "(∂L/∂W, ∇_W L, δ⁽ˡ⁾ …) on its left-hand side."
+        )
+    judge = Judge(bound, make_instances(bound, options.seeds), deadline)
+    expected = Expected(bound, judge)
+    steps: list[StepReport] = []
+    used: set[str] = set()
+    covered: set[tuple[str, int]] = set()
+    for number, (_, chain) in enumerate(bound.claims, start=1):
+        verdicts = judge.judge_chain(number, chain)
+        lhs_res, scopes = (
+            judge.evaluate_lhs(chain.lhs.expr) if chain.lhs.expr is not None else (None, [])
+        )
+        exp_tree: Expr | None = None
+        if chain.lhs.expr is not None:
+            q = expected.quantity_of(chain.lhs.expr)
+            if q is not None:
+                covered.add(q)
+        prev_line: int | None = None
+        for v in verdicts:
+            used.update(v.assumptions)
+            diagnosis: tuple[Diagnosis, ...] = ()
+            exp_latex = None
+            if v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
+                diagnosis = _diagnose(judge, bound, v, lhs_res, scopes)
+                if exp_tree is None:
+                    exp_tree = expected.expected(chain, lhs_res, scopes)
+                exp_latex = _latex(exp_tree) if exp_tree is not None else None
+            pos = doc.position(v.side.span.start)
+            message = v.message
+            if v.verdict == "incorrect" and not v.introduces_error and prev_line is not None:
+                message = f"carries the error of line {prev_line}: {message}"
+            steps.append(
+                StepReport(
+                    line=pos.line,
+                    column=pos.column,
+                    cell=pos.cell,
+                    cell_line=pos.cell_line,
+                    chain=number,
+                    lhs=chain.lhs.source.strip(),
+                    rhs=v.side.source.strip(),
+                    verdict=v.verdict,
+                    introduces_error=v.introduces_error,
+                    message=message,
+                    diagnosis=diagnosis,
+                    expected=exp_latex,
+                    max_rel_error=v.rel_error,
+                )
+            )
+            prev_line = pos.line
+    notes = _notes(doc, bound)
+    next_steps = [
+        NextStep(wrt, f"{_latex(lhs)} = {_latex(rhs)}", matrix)
+        for wrt, lhs, rhs, matrix in expected.next_steps(covered)
+    ]
+    definitions = tuple(
+        f"{name} = {_latex(_node_expr(bound, node))}" for node, name in expected.notation.introduced
+    )
+    timed_out = time.monotonic() > deadline
+    if timed_out:
+        notes.append(
+            NoteReport(1, 1, f"the check stopped at its time limit of {options.time_limit:g} s")
+        )
+    spec = bound.model.spec
+    return Report(
+        model=ModelReport(
+            spec=spec.text(),
+            loss=spec.loss,
+            dims=bound.model.dims.text(),
+            source=bound.model_source,
+        ),
+        steps=tuple(steps),
+        assumptions=tuple(dict.fromkeys([*bound.assumptions, *sorted(used)])),
+        notes=tuple(notes),
+        next_steps=tuple(next_steps),
+        definitions=definitions,
+        source_name=name,
+        source_text=doc.text,
+        timed_out=timed_out,
+    )
+
+
+def _latex(e: Expr | None) -> str:
+    from chainrule.reader.printer import to_latex
+
+    return to_latex(e) if e is not None else ""
+
+
+def _node_expr(bound: BoundDocument, node: str) -> Expr:
+    """``σ(W_2 σ(W_1 x))`` for a₂ in the seed's notation (for an introduced name)."""
+    from chainrule.reader.ast import Call, Mul, Sym
+
+    depth = bound.model.spec.depth
+    expr: Expr = Sym("x")
+    layer = int(node[1:]) if node[0] == "a" else depth
+    fn_for = {v: k for k, v in bound.binding.function_names.items()}
+    for spec_layer in bound.model.spec.layers[:layer]:
+        inner: Expr = Mul((Sym("W", layer=str(spec_layer.index)), expr))
+        if spec_layer.bias:
+            from chainrule.reader.ast import Add
+
+            inner = Add((inner, Sym("b", layer=str(spec_layer.index))))
+        expr = Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
+    return expr
+
+
+def _diagnose(
+    judge: Judge,
+    bound: BoundDocument,
+    v: StepVerdict,
+    lhs_res: object,
+    scopes: list,  # type: ignore[type-arg]
+) -> tuple[Diagnosis, ...]:
+    assert v.side.expr is not None and v.lhs.expr is not None
+    ctx = Context(
+        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        label_indices=tuple(sorted(bound.binding.label_indices)),
+        depth=bound.model.spec.depth,
+        activations=tuple(layer.activation for layer in bound.model.spec.layers),
+    )
+    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
+    out: list[Diagnosis] = []
+    notes = [n.message for n in v.side.notes]
+    if repairs:
+        best = repairs[0]
+        fix = _latex(best.tree)
+        for i, edit in enumerate(best.edits):
+            out.append(
+                Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)
+            )
+    else:
+        out.append(Diagnosis(v.kind or "other", v.message, None))
+    for n in notes:
+        out.append(Diagnosis("note", n, None))
+    return tuple(out)
+
+
+def _notes(doc: Document, bound: BoundDocument) -> list[NoteReport]:
+    out: list[NoteReport] = []
+    seen: set[tuple[int, str]] = set()
+
+    def add(offset: int, message: str) -> None:
+        pos = doc.position(offset)
+        if (pos.line, message) not in seen:
+            seen.add((pos.line, message))
+            out.append(NoteReport(pos.line, pos.column, message))
+
+    for n in doc.notes:
+        add(n.span.start, n.message)
+    for chain in doc.chains:
+        for side in (chain.lhs, *chain.rhs):
+            for n in side.notes:
+                add(n.span.start, n.message)
+    for err in doc.errors:
+        out.append(NoteReport(err.line, err.column, err.message))
+    for span, message in bound.notes:
+        add(span.start if span is not None else 0, message)
+    return out

@@ -1,0 +1,68 @@
+"""Paths into expression trees, and rebuilding a tree with one subtree replaced.
+
+Repairs are edits at a path; trees are frozen, so an edit rebuilds the spine above it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+from chainrule.reader.ast import Expr
+
+Path = tuple[tuple[str, int | None], ...]
+
+
+def _child_slots(expr: Expr) -> Iterator[tuple[str, int | None, Expr]]:
+    for f in dataclasses.fields(expr):
+        if f.name == "span":
+            continue
+        value = getattr(expr, f.name)
+        if isinstance(value, Expr):
+            yield f.name, None, value
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, Expr):
+                    yield f.name, i, item
+
+
+def paths(expr: Expr, limit: int = 2000) -> list[tuple[Path, Expr]]:
+    """Every (path, subtree), pre-order, at most ``limit`` of them."""
+    out: list[tuple[Path, Expr]] = []
+    stack: list[tuple[Path, Expr]] = [((), expr)]
+    while stack and len(out) < limit:
+        path, node = stack.pop()
+        out.append((path, node))
+        kids = list(_child_slots(node))
+        for name, i, child in reversed(kids):
+            stack.append(((*path, (name, i)), child))
+    return out
+
+
+def replace_at(expr: Expr, path: Path, new: Expr) -> Expr:
+    """``expr`` with the subtree at ``path`` replaced by ``new``."""
+    if not path:
+        return new
+    (name, i), rest = path[0], path[1:]
+    value = getattr(expr, name)
+    if i is None:
+        return dataclasses.replace(expr, **{name: replace_at(value, rest, new)})
+    items = list(value)
+    items[i] = replace_at(items[i], rest, new)
+    return dataclasses.replace(expr, **{name: tuple(items)})
+
+
+def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """Rebuild bottom-up; ``fn`` returns a replacement or None to keep the node."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(expr):
+        if f.name == "span":
+            continue
+        value = getattr(expr, f.name)
+        if isinstance(value, Expr):
+            changes[f.name] = map_tree(value, fn)
+        elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
+            changes[f.name] = tuple(map_tree(v, fn) if isinstance(v, Expr) else v for v in value)
+    rebuilt = dataclasses.replace(expr, **changes) if changes else expr
+    out = fn(rebuilt)
+    return rebuilt if out is None else out
