@@ -64,6 +64,10 @@ class Binding:
             used.add(meaning.assumption)
         return meaning.expr
 
+    def resolve_author(self, sym: Sym) -> Meaning | None:
+        """The author's own meaning for ``sym`` (definitions and --define), if any."""
+        return self.symbols.get(key(sym))
+
     def _convention(self, sym: Sym) -> Meaning | None:
         depth = self.model.spec.depth
         layer = self._layer_number(sym.layer, depth)

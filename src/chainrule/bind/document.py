@@ -148,14 +148,16 @@ def _find_model(
         spec = parse_spec(options.model, options.loss or "cross_entropy")
         return spec, "the --model option", fn_names, fn_notes
     definitions = _symbol_definitions(chains)
+    candidates: list[tuple[int, int, str, str]] = []  # (is ŷ, depth, spec text, source)
     for chain in chains:
+        lhs = chain.lhs.expr
+        names_output = isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"
         for side in (chain.lhs, *chain.rhs):
             expr = side.expr
             if expr is None or _has_deriv(expr):
                 continue
             expanded = _expand(expr, definitions)
-            text = _spec_text(expanded, fn_names)
-            if text is None:
+            if _spec_text(expanded, {**USUAL, **fn_names}) is None:
                 continue
             for name in _functions_in(expanded):
                 if name in USUAL and name not in fn_names:
@@ -166,16 +168,19 @@ def _find_model(
                         "does not define it)."
                     )
             text = _spec_text(expanded, fn_names)
-            if text is None:
-                continue
-            loss, loss_note = _find_loss(chains, text, fn_names)
-            try:
-                spec = parse_spec(text, options.loss or loss)
-            except ChainruleError:
-                continue
-            if loss_note:
-                assumptions.append(loss_note)
-            return spec, f"the problem statement ({side.source.strip()})", fn_names, fn_notes
+            if text is not None:
+                depth = text.count("W")
+                candidates.append((int(names_output), depth, text, side.source.strip()))
+    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    for _, _, text, source in candidates:
+        loss, loss_note = _find_loss(chains, text, fn_names)
+        try:
+            spec = parse_spec(text, options.loss or loss)
+        except ChainruleError:
+            continue
+        if loss_note:
+            assumptions.append(loss_note)
+        return spec, f"the problem statement ({source})", fn_names, fn_notes
     raise ChainruleError(
         "found no network in the document: say which one with --model "
         "'yhat = softmax(W2 sigmoid(W1 x))' --loss cross_entropy, or --preset seed."

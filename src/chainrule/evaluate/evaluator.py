@@ -139,6 +139,14 @@ class Evaluator:
     def _Indexed(self, e: Indexed) -> Tensor:
         if isinstance(e.base, Sym) and self.binding.is_kronecker(e.base, len(e.indices)):
             return self._kronecker(e)
+        if (
+            isinstance(e.base, Sym)
+            and e.base.name == "e"
+            and not e.base.layer
+            and len(e.indices) == 1
+            and self.binding.resolve_author(e.base) is None
+        ):
+            return self._basis_vector(e.indices[0])
         base = self.eval(e.base)
         tensor, pairs = index_struct(base, e.indices)
         return self._apply_indices(tensor, pairs, self._what(e.base))
@@ -172,6 +180,17 @@ class Evaluator:
                 "index",
             )
 
+    def _basis_vector(self, index: str) -> Tensor:
+        """``e_j``: the standard basis vector (one-hot at j), of the output's length."""
+        k = self.binding.model.dims.sizes[-1]
+        self.used.add(f"e_{index} is the one-hot vector with a 1 at {index} (length {k}).")
+        if index in self.scope.fixed:
+            v = np.zeros((k, 1))
+            v[self.scope.fixed[index], 0] = 1.0
+            return Tensor(v)
+        self._check_range(index, k, "e")
+        return Tensor(np.eye(k)[:, :, None], (index,))
+
     def _kronecker(self, e: Indexed) -> Tensor:
         if len(e.indices) != 2:
             raise EvalError("a Kronecker delta takes two indices", "index", e)
@@ -181,7 +200,15 @@ class Evaluator:
                 sizes.append(int(name))
             elif name in self.scope.ranges:
                 sizes.append(self.scope.ranges[name].size)
+            elif name in self.scope.fixed:
+                sizes.append(self.binding.model.dims.sizes[-1])
             else:
+                other = [i for i in e.indices if i != name and i in self.scope.ranges]
+                if other:  # δ_ij with j's range unknown: it runs with i
+                    size = self.scope.ranges[other[0]].size
+                    self.scope.ranges[name] = IndexRange(size, f"the {size} values of {other[0]}")
+                    sizes.append(size)
+                    continue
                 raise EvalError(
                     f"the range of index {name} in δ_{''.join(e.indices)} is not known from "
                     "the other factors",
@@ -213,10 +240,15 @@ class Evaluator:
     def _Relation(self, e: Relation) -> Tensor:
         left, right = self.eval(e.left), self.eval(e.right)
         diff = elementwise(left, Tensor(-right.data, right.axes), "+", "the condition")
-        equal = (np.abs(diff.data) < 1e-12).astype(float)
-        if e.op in ("\\neq", "≠", "!="):
-            equal = 1.0 - equal
-        return Tensor(equal, diff.axes)
+        d = np.real(diff.data)
+        ops = {
+            ">": d > 0, "<": d < 0, "\\gt": d > 0, "\\lt": d < 0,
+            "\\geq": d >= 0, "\\ge": d >= 0, "≥": d >= 0, ">=": d >= 0,
+            "\\leq": d <= 0, "\\le": d <= 0, "≤": d <= 0, "<=": d <= 0,
+            "\\neq": np.abs(d) > 1e-12, "≠": np.abs(d) > 1e-12, "!=": np.abs(d) > 1e-12,
+        }  # fmt: skip
+        truth = ops.get(e.op, np.abs(d) < 1e-12)
+        return Tensor(truth.astype(float), diff.axes)
 
     def index_value(self, name: str) -> Tensor:
         """An index used as a number (inside ``1\\{i = j\\}``)."""

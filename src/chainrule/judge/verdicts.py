@@ -18,7 +18,7 @@ from chainrule.bind.document import BoundDocument
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
-from chainrule.reader.ast import Expr
+from chainrule.reader.ast import Deriv, Expr
 from chainrule.reader.claims import Chain, Side
 
 
@@ -186,6 +186,15 @@ class Judge:
                 and prev.error is not None
                 and prev.error.message == res.error.message
             )
+            if res.error.kind != "index" and not same:
+                # Numbers are the judge: a line chainrule cannot evaluate is not called wrong.
+                return (
+                    StepVerdict(
+                        number, k, side, lhs_side, "unverifiable", res.error.kind,
+                        f"could not verify: {res.error.message}", assumptions=used,
+                    ),
+                    res,
+                )  # fmt: skip
             return (
                 StepVerdict(
                     number, k, side, lhs_side, "incorrect", res.error.kind, res.error.message,
@@ -194,9 +203,17 @@ class Judge:
                 res,
             )  # fmt: skip
         out = self.outcome(lhs_res, res)
+        if not out.ok and out.kind == "transpose" and _partial_style(lhs_side.expr):
+            out = Outcome(True, rel_error=0.0, layout="numerator")
         if out.ok:
             if out.layout == "denominator":
                 used = (*used, "this Jacobian is read in denominator layout (its transpose).")
+            elif out.layout == "numerator":
+                used = (
+                    *used,
+                    "∂L/∂W is read in numerator layout here (the transpose of the gradient, "
+                    "which has W's shape).",
+                )
             elif out.layout == "row-gradient":
                 used = (*used, "this gradient is written as a row vector (numerator layout).")
             return (
@@ -222,3 +239,8 @@ class Judge:
             ),
             res,
         )  # fmt: skip
+
+
+def _partial_style(lhs: Expr | None) -> bool:
+    """``∂L/∂W`` (layout is the author's choice) rather than ``∇_W L`` (W's shape)."""
+    return isinstance(lhs, Deriv) and lhs.style != "nabla"

@@ -1,0 +1,144 @@
+"""The reader's entry point: a document (path or text) → :class:`~chainrule.reader.claims.Document`.
+
+Glues the stages of reading together: load the text (:mod:`.documents`), find math regions
+(:mod:`.regions`), split rows and sides and parse each side (:mod:`.structure` with
+:func:`chainrule.reader.parse.parse_math`), and read the prose (:mod:`.prose`).
+
+Example:
+    >>> doc = read_document("Let $h = \\\\sigma(W_1 x)$.")
+    >>> doc.chains[0].intro, doc.chains[0].lhs.source, doc.chains[0].rhs[0].source
+    ('let', 'h', '\\\\sigma(W_1 x)')
+"""
+
+from __future__ import annotations
+
+import os
+
+from chainrule.errors import ParseError
+from chainrule.reader.ast import Expr, Span
+from chainrule.reader.claims import Assumption, Chain, Document, Note
+from chainrule.reader.documents import Source, load
+from chainrule.reader.parse import MathSyntaxError, parse_math
+from chainrule.reader.prose import assumptions, intros, memberships, sentences
+from chainrule.reader.regions import Region, mask_comments, scan
+from chainrule.reader.structure import SideReader, chains, clean_region, rows
+
+MAX_CHAINS = 5000
+
+__all__ = ["read_document"]
+
+
+def _parse(math: str, base: int) -> tuple[Expr, tuple[Note, ...]]:
+    parsed = parse_math(math, base)
+    return parsed.expr, parsed.notes
+
+
+def read_document(
+    source: str | os.PathLike[str], *, kind: str | None = None, path: str | None = None
+) -> Document:
+    """Read a derivation: its chains of equalities, definitions and stated assumptions.
+
+    Args:
+        source: A path to a ``.tex``, ``.txt``, ``.md`` or ``.ipynb`` file, or the text
+            itself (a ``str`` is text when it holds a newline, ``\\``, or ``$``, or when no
+            file of that name exists).
+        kind: ``"tex"``, ``"txt"``, ``"md"`` or ``"ipynb"``; by default from the file's
+            extension, else sniffed from the text.
+        path: The name to show for text given directly.
+
+    Returns:
+        The document's claims; sides that cannot be read carry their error, and problems
+        with the document's structure are in ``errors`` and ``notes``.
+
+    Raises:
+        ParseError: The whole document cannot be read (empty, over 1 MB, binary, a broken
+            notebook).
+    """
+    src = load(source, kind=kind, path=path)
+    return _read(src)
+
+
+def _read(src: Source) -> Document:
+    text = src.text
+    clean = mask_comments(text) if src.kind == "tex" else text
+    shell = Document(text, src.path, (), (), (), (), src.line_starts, src.cells)
+    position = shell.position
+    reader = SideReader(text, _parse, position, text, (MathSyntaxError,))
+    notes: list[Note] = [Note(Span(at, at), message) for at, message in src.notes]
+    errors: list[ParseError] = []
+    found: list[Chain] = []
+    stated: list[Assumption] = []
+    block = 0
+    for start, end in src.segments:
+        result = scan(clean, start, end, src.kind)
+        notes.extend(Note(Span(a, b), message) for a, b, message in result.notes)
+        errors.extend(reader.error(message, at) for at, message in result.errors)
+        sents = sentences(clean, start, end, result.regions, result.skipped)
+        intro = intros(clean, sents, result.regions)
+        sentence_of = {r.start: s for s in sents for r in s.inline}
+        for region in result.regions:
+            if len(found) >= MAX_CHAINS:
+                notes.append(
+                    Note(
+                        Span(region.start, region.start),
+                        f"Only the first {MAX_CHAINS} equations were read; check the rest "
+                        "in a separate document.",
+                    )
+                )
+                break
+            how = intro.get(region.start, "")
+            sent = sentence_of.get(region.start)
+            words = " ".join(text[sent.start : sent.end].split()) if sent else ""
+            made, lone, more = _region(clean, region, reader, block, how)
+            notes.extend(more)
+            if how != "cond":
+                found.extend(made)
+            for row_start, row_end in lone:
+                said = words or " ".join(text[row_start:row_end].split())
+                stated.extend(memberships(clean, row_start, row_end, said))
+            block += 1
+        stated.extend(assumptions(clean, sents))
+    stated.sort(key=lambda s: s.span.start)
+    return Document(
+        text,
+        src.path,
+        tuple(found),
+        tuple(stated),
+        tuple(notes),
+        tuple(errors),
+        src.line_starts,
+        src.cells,
+    )
+
+
+def _region(
+    clean: str, region: Region, reader: SideReader, block: int, intro: str
+) -> tuple[list[Chain], list[tuple[int, int]], list[Note]]:
+    """Chains of one region, its rows that are not equations, and notes on remarks."""
+    a, b = region.body_start, region.body_end
+    chars, breaks, assign = clean_region(clean, a, b)
+    if region.rows:
+        spans: list[tuple[int, int]] = []
+        for x, y in region.rows:
+            inner = [k for k in breaks if x <= k < y]
+            edges = [x, *inner, y]
+            spans.extend((edges[i], edges[i + 1]) for i in range(len(edges) - 1))
+    else:
+        edges = [a, *breaks, b]
+        spans = [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
+    rows_ = rows(chars, a, spans, assign)
+    made, lone = chains(rows_, chars, a, reader, block, intro)
+    notes = [
+        Note(
+            Span(*row.remark),
+            f"Read `{' '.join(reader.text[row.remark[0] : row.remark[1]].split())[:60]}` "
+            "at the end of the row as a remark, not math.",
+        )
+        for row in rows_
+        if row.remark is not None and reader.text[row.remark[0] : row.remark[1]].strip()
+    ]
+    lone_spans = [(r.start, r.end) for r in lone]
+    # Inline math with a membership but also an "=" is still read for its dimensions.
+    if not region.display and not lone_spans and ("\\in" in clean[a:b] or "∈" in clean[a:b]):
+        lone_spans = [(a, b)]
+    return made, lone_spans, notes

@@ -1,0 +1,220 @@
+"""Loading documents: path or text, kinds, notebooks laid out by file line, and bad input."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from chainrule.errors import ChainruleError, ParseError
+from chainrule.reader.documents import MAX_BYTES, load, sniff
+from chainrule.reader.read import read_document
+
+SNIFF = [
+    ("\\documentclass{article}\n\\begin{document}x\\end{document}", "tex"),
+    ("# Title\n\n$$a = b$$\n", "md"),
+    ("```math\na = b\n```\n", "md"),
+    ('{"cells": [], "nbformat": 4}', "ipynb"),
+    ("Question: \\[ a = b \\]\n", "txt"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), SNIFF)
+def test_sniff(text: str, kind: str) -> None:
+    assert sniff(text) == kind
+
+
+def test_kind_from_extension_beats_sniffing(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("\\documentclass{article}\n$a = b$\n", encoding="utf-8")
+    assert load(path).kind == "md"
+    assert load(str(path)).kind == "md"
+    assert load(path, kind="tex").kind == "tex"
+
+
+@pytest.mark.parametrize(
+    ("source", "is_text"),
+    [
+        ("a = b\n", True),  # newline
+        ("\\frac{a}{b} = c", True),  # backslash
+        ("$a = b$", True),  # dollar
+        ("no-such-file.tex", True),  # no such file: read as text (with a note)
+    ],
+)
+def test_str_is_text_or_path(source: str, is_text: bool) -> None:
+    src = load(source)
+    assert src.path is None
+    assert src.text == source
+
+
+def test_str_naming_a_missing_file_gets_a_note() -> None:
+    assert "No file named" in load("no-such-file.tex").notes[0][1]
+    assert read_document("no-such-file.tex").notes[0].message.startswith("No file named")
+
+
+def test_str_naming_an_existing_file_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "d.txt"
+    path.write_text("$h = W x$\n", encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.path == str(path)
+    assert doc.chains[0].lhs.source == "h"
+
+
+def test_path_argument_names_text() -> None:
+    assert read_document("$a = b$", path="mine.tex").path == "mine.tex"
+
+
+def test_crlf_and_odd_line_breaks_keep_lines_consistent() -> None:
+    src = load("a\r\nb\rc\u2028d\n")
+    assert src.text == "a\nb\nc d\n"
+    assert src.line_starts == (0, 2, 4, 8)
+
+
+def test_byte_order_mark_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "bom.tex"
+    path.write_bytes(b"\xef\xbb\xbf$a = b$\n")
+    assert read_document(path).chains[0].lhs.source == "a"
+
+
+# Whole-document failures: (what, how to make it, words the message must contain, line, col)
+def _big_file(tmp: Path) -> Path:
+    path = tmp / "big.tex"
+    path.write_bytes(b"x" * (MAX_BYTES + 1))
+    return path
+
+
+def _binary_file(tmp: Path) -> Path:
+    path = tmp / "garbage.tex"
+    path.write_bytes(b"ok line\nab\xff\xfe\x00\x01garbage")
+    return path
+
+
+def _text(text: str, name: str = "d.txt"):  # type: ignore[no-untyped-def]
+    def make(tmp: Path) -> Path:
+        path = tmp / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
+
+
+BAD = [
+    ("empty file", _text(""), "is empty", 1, 1),
+    ("blank file", _text("  \n\n\t\n"), "is empty", 1, 1),
+    ("over 1 MB", _big_file, "1,000,000 bytes", 1, 1),
+    ("binary", _binary_file, "not a UTF-8 text file", 2, 3),
+    (
+        "broken notebook",
+        _text('{"cells": [\n  {"cell_type": ', "n.ipynb"),
+        "not a valid notebook",
+        2,
+        17,
+    ),
+    ("JSON but no cells", _text('{"nbformat": 4}', "n.ipynb"), "not a Jupyter notebook", 1, 1),
+]
+
+
+@pytest.mark.parametrize(("what", "make", "words", "line", "column"), BAD, ids=[b[0] for b in BAD])
+def test_bad_documents_raise_parse_error_with_position(
+    tmp_path: Path,
+    what: str,
+    make,
+    words: str,
+    line: int,
+    column: int,  # type: ignore[no-untyped-def]
+) -> None:
+    with pytest.raises(ParseError) as info:
+        read_document(make(tmp_path))
+    assert words in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+    assert info.value.message.endswith(".")
+    str(info.value)  # renders with a caret excerpt, no exception
+
+
+BAD_TEXT = [
+    ("", "is empty"),
+    ("x" * (MAX_BYTES + 1), "1,000,000 bytes"),
+    ("é" * (MAX_BYTES // 2 + 1), "1,000,000 bytes"),
+    ("abc\x00\x01\x02" * 30, "binary data"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), BAD_TEXT, ids=["empty", "big", "big-utf8", "binary"])
+def test_bad_text_raises_parse_error(text: str, words: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(ParseError) as info:
+        read_document(text)
+    assert words in info.value.message
+    assert time.perf_counter() - start < 1.0
+
+
+def test_unknown_kind_is_a_sentence() -> None:
+    with pytest.raises(ChainruleError, match="Unknown document kind 'pdf'"):
+        read_document("$a = b$", kind="pdf")
+
+
+def test_missing_path_is_a_chainrule_error(tmp_path: Path) -> None:
+    with pytest.raises(ChainruleError, match="Cannot open"):
+        read_document(tmp_path / "missing.tex")
+
+
+def _notebook(tmp: Path, cells: list[dict[str, object]]) -> Path:
+    path = tmp / "n.ipynb"
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path
+
+
+def md(*lines: str) -> dict[str, object]:
+    return {"cell_type": "markdown", "metadata": {}, "source": list(lines)}
+
+
+def code(*lines: str) -> dict[str, object]:
+    return {"cell_type": "code", "metadata": {}, "outputs": [], "source": list(lines)}
+
+
+def test_notebook_positions_give_file_line_cell_and_cell_line(tmp_path: Path) -> None:
+    path = _notebook(
+        tmp_path,
+        [md("# T\n", "Let $a = b$.\n"), code("x = 1\n"), md("$$\n", "c = d\n", "$$")],
+    )
+    raw = path.read_text(encoding="utf-8").splitlines()
+    doc = read_document(path)
+    first, second = doc.chains
+    p1, p2 = doc.position(first.lhs.span.start), doc.position(second.lhs.span.start)
+    assert (p1.cell, p1.cell_line, p1.column) == (1, 2, 6)
+    assert (p2.cell, p2.cell_line, p2.column) == (3, 2, 1)
+    assert '"Let $a = b$.\\n"' in raw[p1.line - 1]
+    assert '"c = d\\n"' in raw[p2.line - 1]
+    assert first.intro == "let"
+
+
+def test_notebook_code_cells_are_not_read(tmp_path: Path) -> None:
+    doc = read_document(_notebook(tmp_path, [code("# $$ a = b $$\n"), md("text only\n")]))
+    assert doc.chains == ()
+
+
+def test_notebook_unclosed_math_stays_in_its_cell(tmp_path: Path) -> None:
+    doc = read_document(_notebook(tmp_path, [md("$$ a = \n"), md("$$ c = d $$\n")]))
+    assert [c.lhs.source for c in doc.chains] == ["a", "c"]
+    assert doc.chains[0].rhs[0].error is not None  # the empty right-hand side
+    assert doc.errors[0].position.cell == 1
+
+
+def test_notebook_without_markdown_cells_notes_it(tmp_path: Path) -> None:
+    doc = read_document(_notebook(tmp_path, [code("x = 1\n")]))
+    assert doc.chains == ()
+    assert "no markdown cells" in doc.notes[0].message
+
+
+def test_notebook_with_string_sources(tmp_path: Path) -> None:
+    path = tmp_path / "s.ipynb"
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "$a = b$\n$c = d$"}]
+    path.write_text(json.dumps({"cells": cells, "nbformat": 4}), encoding="utf-8")
+    doc = read_document(path)
+    assert [(c.lhs.source, doc.position(c.lhs.span.start).cell_line) for c in doc.chains] == [
+        ("a", 1),
+        ("c", 2),
+    ]
