@@ -80,6 +80,10 @@ def is_claim(chain: Chain) -> bool:
         return any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs)
     if _has_deriv(lhs):
         return True
+    if chain.intro in ("let", "where", ":="):
+        return False  # "Let δ₁ = …": the author's own name, not a claim
+    if len(chain.rhs) == 1 and isinstance(chain.rhs[0].expr, Deriv):
+        return False  # "δ₁ = ∂J/∂θ" names a derivative: a definition
     base = lhs.base if isinstance(lhs, Indexed) else lhs
     return (
         isinstance(base, Sym)
@@ -126,12 +130,31 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     for name, sentence in fn_notes.items():
         binding.functions[name] = Meaning(Sym(name), sentence)
     binding.function_names.setdefault("f", "network")
+    _usual_functions(spec, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     _bind_definitions(chains, binding, options, notes, assumptions)
     claims = [(i, c) for i, c in enumerate(chains) if is_claim(c)]
     _infer_label_index(claims, binding, assumptions)
     return BoundDocument(model, source, binding, claims, assumptions, notes)
+
+
+def _usual_functions(spec: ModelSpec, binding: Binding) -> None:
+    """σ (or φ) for the hidden activation and g for the output's, when the text is silent."""
+    hidden = {layer.activation for layer in spec.layers[:-1]}
+    usual = {"g": spec.layers[-1].activation}
+    if len(hidden) == 1:
+        usual["sigma"] = usual["phi"] = usual["varphi"] = next(iter(hidden))
+    elif not hidden:
+        usual["sigma"] = spec.layers[-1].activation
+    for name, act in usual.items():
+        if name in binding.function_names:
+            continue
+        binding.function_names[name] = act
+        binding.functions[name] = Meaning(
+            Sym(name),
+            f"{_fname(name)} is taken as the network's {act} (the text does not define it).",
+        )
 
 
 # -- the model ------------------------------------------------------------------------------

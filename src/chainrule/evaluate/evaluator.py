@@ -121,7 +121,15 @@ class Evaluator:
         return Tensor(np.asarray(e.values, dtype=np.float64).reshape(-1, 1))
 
     def _NodeRef(self, e: NodeRef) -> Tensor:
-        return from_node(np.asarray(self.values[e.node]))
+        value = np.asarray(self.values[e.node])
+        if value.ndim == 1 and self.rows:
+            return Tensor(value.reshape(1, -1))
+        return from_node(value)
+
+    @property
+    def rows(self) -> bool:
+        """Row-vector convention (``x W + b``): vectors are 1×n."""
+        return self.binding.model.spec.convention == "row"
 
     def _Sym(self, e: Sym) -> Tensor:
         if (
@@ -451,6 +459,8 @@ class Evaluator:
             if not shape:
                 return Tensor(data, of_axes)
             if len(shape) == 1:
+                if self.rows:
+                    return Tensor(data.reshape((*data.shape[:-1], 1, shape[0])), of_axes)
                 return Tensor(data.reshape((*data.shape, 1)), of_axes)
             return Tensor(data, of_axes)
         if len(shape) == 1 and (of_struct[1] == 1 or of_struct[0] == 1):
