@@ -28,7 +28,7 @@ SymKey = tuple[str, str, str]
 KNOWN_FUNCTIONS = {
     "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
     "identity": "identity", "softmax": "softmax", "log": "log", "ln": "log", "exp": "exp",
-    "diag": "diag", "sqrt": "sqrt",
+    "diag": "diag", "sqrt": "sqrt", "max": "max",
 }  # fmt: skip
 
 
@@ -54,7 +54,7 @@ class Binding:
 
     # -- symbols ----------------------------------------------------------------------
     def resolve(self, sym: Sym, used: set[str]) -> Expr | None:
-        meaning = self.symbols.get(key(sym)) or self._convention(sym)
+        meaning = self.symbols.get(key(sym)) or self.convention(sym)
         if meaning is None:
             dim = self.dims.get(key(sym))
             if dim is not None:
@@ -68,7 +68,7 @@ class Binding:
         """The author's own meaning for ``sym`` (definitions and --define), if any."""
         return self.symbols.get(key(sym))
 
-    def _convention(self, sym: Sym) -> Meaning | None:
+    def convention(self, sym: Sym) -> Meaning | None:
         depth = self.model.spec.depth
         layer = self._layer_number(sym.layer, depth)
         name, accent = sym.name, sym.accent
@@ -76,6 +76,10 @@ class Binding:
             return Meaning(NodeRef("yhat"))
         if accent:
             return None
+        if not sym.layer and depth == 1 and name in ("W", "b", "z"):
+            return Meaning(NodeRef(f"{name}1"), f"{name} is the only layer's {name}₁.")
+        if not sym.layer and depth == 2 and name == "h":
+            return Meaning(NodeRef("a1"), "h is the hidden layer's activation a₁.")
         if not sym.layer:
             simple = {"x": "x", "X": "x", "y": "y", "Y": "y", "L": "L", "J": "L", "E": "L"}
             if name in simple:

@@ -22,10 +22,11 @@ from chainrule.errors import ChainruleError
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.functions import ELEMENTWISE, softmax
 from chainrule.evaluate.tensor import EvalError
-from chainrule.model.graph import Model, build_model, default_dims, parse_dims
+from chainrule.model.graph import Dims, Model, build_model, default_dims, parse_dims
 from chainrule.model.spec import ModelSpec, parse_spec, preset
 from chainrule.reader.ast import (
     Add,
+    Transpose,
     Call,
     Deriv,
     Expr,
@@ -123,7 +124,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     assumptions: list[str] = []
     chains = list(doc.chains)
     spec, source, fn_names, fn_notes = _find_model(chains, options, notes, assumptions)
-    dims = parse_dims(options.dims, spec) if options.dims else default_dims(spec)
+    dims = parse_dims(options.dims, spec) if options.dims else _checking_dims(spec)
     model = build_model(spec, dims)
     binding = Binding(model)
     binding.function_names.update(fn_names)
@@ -131,12 +132,85 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
         binding.functions[name] = Meaning(Sym(name), sentence)
     binding.function_names.setdefault("f", "network")
     _usual_functions(spec, binding)
+    _unify_statement(chains, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     _bind_definitions(chains, binding, options, notes, assumptions)
     claims = [(i, c) for i, c in enumerate(chains) if is_claim(c)]
     _infer_label_index(claims, binding, assumptions)
     return BoundDocument(model, source, binding, claims, assumptions, notes)
+
+
+def _unify_statement(chains: list[Chain], binding: Binding) -> None:
+    """Learn the author's names for parameters from their statement of the network.
+
+    ``ŷ = σ(w^⊤ h + c)`` against the model ``yhat = sigmoid(W2 relu(W1 x))``: w is W₂ᵀ and
+    c is b₂. Walks the author's (definition-expanded) output expression and the model's
+    layers together, from the output down; binds only names without another meaning.
+    """
+    definitions = _symbol_definitions(chains)
+    spec = binding.model.spec
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if not (isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"):
+            continue
+        for side in chain.rhs:
+            if side.expr is not None:
+                _unify(_expand(side.expr, definitions), spec.depth, binding)
+        return
+
+
+def _bind_name(sym: Expr, meaning: Expr, binding: Binding) -> None:
+    if isinstance(sym, Sym) and key(sym) not in binding.symbols and binding.convention(sym) is None:
+        binding.symbols[key(sym)] = Meaning(
+            meaning,
+            f"{sym_text(sym)} is the model's "
+            f"{_node_name(meaning)} (from the statement of the network).",
+        )
+
+
+def _node_name(e: Expr) -> str:
+    if isinstance(e, NodeRef):
+        return e.node
+    if isinstance(e, Transpose) and isinstance(e.operand, NodeRef):
+        return f"{e.operand.node}ᵀ"
+    return "quantity"
+
+
+def _unify(e: Expr, layer: int, binding: Binding) -> None:
+    """Match one layer ``act(W·below + b)`` of the author's expression; recurse below."""
+    if layer < 1:
+        return
+    if isinstance(e, Call) and len(e.args) == 1:
+        e = e.args[0]
+    row = binding.model.spec.convention == "row"
+    if isinstance(e, Add) and len(e.terms) == 2:
+        affine, bias = e.terms
+        if layer_has_bias(binding, layer):
+            _bind_name(bias, NodeRef(f"b{layer}"), binding)
+        e = affine
+    if isinstance(e, Mul) and len(e.factors) == 2:
+        first, second = e.factors
+        weight, below = (second, first) if row else (first, second)
+        if isinstance(weight, Transpose):
+            _bind_name(weight.operand, Transpose(NodeRef(f"W{layer}")), binding)
+        else:
+            _bind_name(weight, NodeRef(f"W{layer}"), binding)
+        if layer > 1 and isinstance(below, Sym):
+            _bind_name(below, NodeRef(f"a{layer - 1}"), binding)
+        _unify(below, layer - 1, binding)
+
+
+def layer_has_bias(binding: Binding, layer: int) -> bool:
+    return any(lay.index == layer and lay.bias for lay in binding.model.spec.layers)
+
+
+def _checking_dims(spec: ModelSpec) -> Dims:
+    """Small distinct sizes; a sigmoid output with binary cross-entropy has one output."""
+    dims = default_dims(spec)
+    if spec.loss == "bce" and spec.layers[-1].activation == "sigmoid":
+        return Dims((*dims.sizes[:-1], 1), dims.batch)
+    return dims
 
 
 def _usual_functions(spec: ModelSpec, binding: Binding) -> None:
@@ -516,32 +590,25 @@ def _bind_definitions(
         assert rhs0 is not None
         items.append((lhs, rhs0, chain.rhs[0].source.strip()))
     model = binding.model
-    leaves = model.random_instance(99)
-    values = model.forward(leaves)
+    instances = [model.random_instance(seed) for seed in (99, 98)]
+    runs = [(leaves, model.forward(leaves)) for leaves in instances]
     for lhs, rhs, source in items:
         base = lhs.base if isinstance(lhs, Indexed) else lhs
         if not isinstance(base, Sym):
             continue
-        if binding._convention(base) is not None and key(base) not in binding.symbols:
-            if base.name in ("x", "y", "L", "W", "b") or base.accent == "hat":
-                continue  # the problem's own names are not redefined
-        ev = Evaluator(binding, leaves, values, Scope())
-        try:
-            t = ev.eval(rhs)
-        except (EvalError, ArithmeticError, ValueError):
-            if key(base) not in binding.symbols and binding._convention(base) is None:
-                binding.symbols[key(base)] = Meaning(rhs)
-            continue
-        if isinstance(lhs, Indexed):
-            if len(lhs.indices) != 1 or t.axes != (lhs.indices[0],) or not t.is_scalar:
-                continue
-            data = t.data.reshape(-1)
-        else:
-            if t.axes:
-                continue
-            data = t.data.reshape(-1)
-        node = _match(values, data, model)
-        if node is not None:
+        own_name = base.name in ("x", "y", "L", "W", "b") or base.accent == "hat"
+        if own_name and binding.convention(base) is not None and key(base) not in binding.symbols:
+            continue  # the problem's own names are not redefined
+        candidates: set[str] | None = None
+        for leaves, values in runs:
+            data = _definition_value(binding, leaves, values, lhs, rhs)
+            if data is None:
+                candidates = set()
+                break
+            found = set(_matches(values, data, model))
+            candidates = found if candidates is None else candidates & found
+        if candidates:
+            node = next(n for n in model.nodes if n in candidates)
             binding.symbols[key(base)] = Meaning(NodeRef(node))
         elif key(base) not in binding.symbols:
             binding.symbols[key(base)] = Meaning(
@@ -549,14 +616,36 @@ def _bind_definitions(
             )
 
 
-def _match(values: dict[str, np.ndarray], data: np.ndarray, model: Model) -> str | None:
+def _definition_value(
+    binding: Binding,
+    leaves: dict[str, np.ndarray],
+    values: dict[str, np.ndarray],
+    lhs: Expr,
+    rhs: Expr,
+) -> np.ndarray | None:
+    """The value of a definition's right side as a flat array (None: not evaluable)."""
+    ev = Evaluator(binding, leaves, values, Scope())
+    try:
+        t = ev.eval(rhs)
+    except (EvalError, ArithmeticError, ValueError):
+        return None
+    if isinstance(lhs, Indexed):
+        if len(lhs.indices) != 1 or t.axes != (lhs.indices[0],) or not t.is_scalar:
+            return None
+    elif t.axes:
+        return None
+    return np.asarray(t.data).reshape(-1)
+
+
+def _matches(values: dict[str, np.ndarray], data: np.ndarray, model: Model) -> list[str]:
+    out = []
     for node in model.nodes:
         if node in ("y", "L"):
             continue
         v = np.asarray(values[node]).reshape(-1)
         if v.size == data.size and np.allclose(np.real(data), v, rtol=1e-10, atol=1e-12):
-            return node
-    return None
+            out.append(node)
+    return out
 
 
 def _infer_label_index(

@@ -285,6 +285,7 @@ class Evaluator:
         return out
 
     def product(self, a: Tensor, b: Tensor, op: str) -> Tensor:
+        a, b = as_scalar(a), as_scalar(b)
         if a.is_scalar or b.is_scalar:
             return elementwise(a, b, "*", "a product")
         if op == "cdot" and a.struct == b.struct and 1 in a.struct:
@@ -484,3 +485,10 @@ class Evaluator:
 def sum_struct(t: Tensor) -> Tensor:
     """Sum the structural part of ``t`` (a dot product's last step)."""
     return Tensor(t.data.sum(axis=(-1, -2)), t.axes)
+
+
+def as_scalar(t: Tensor) -> Tensor:
+    """A 1×1 matrix (a one-output network's ŷ) acts as the number it holds."""
+    if t.struct == (1, 1):
+        return Tensor(t.data[..., 0, 0], t.axes, t.jacobian)
+    return t

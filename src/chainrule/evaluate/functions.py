@@ -21,15 +21,15 @@ from chainrule.evaluate.tensor import (
 
 
 def _sigmoid(z: Array) -> Array:
-    return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _relu(z: Array) -> Array:
-    return np.where(np.real(z) > 0, z, 0.0)  # type: ignore[no-any-return]
+    return np.where(np.real(z) > 0, z, 0.0)
 
 
 def _relu_prime(z: Array) -> Array:
-    return np.where(np.real(z) > 0, 1.0, 0.0)  # type: ignore[no-any-return]
+    return np.where(np.real(z) > 0, 1.0, 0.0)
 
 
 ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
@@ -46,11 +46,18 @@ ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
 def softmax(z: Array, axis: int) -> Array:
     shifted = z - np.max(np.real(z), axis=axis, keepdims=True)
     e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)  # type: ignore[no-any-return]
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def apply(name: str, args: list[Tensor], prime: int, node: object) -> Tensor:
     """Apply function ``name`` (canonical: ``sigmoid``, ``softmax``, ``diag``, …)."""
+    if name == "max" and len(args) == 2:
+        a, b = args
+        if a.is_scalar and not a.axes and float(np.real(a.data)) == 0.0:
+            a, b = b, a
+        if b.is_scalar and not b.axes and float(np.real(b.data)) == 0.0:
+            return Tensor(_relu(a.data), a.axes, a.jacobian)
+        raise EvalError("max is only understood as max(0, z), the ReLU", "other", node)
     if len(args) != 1:
         raise EvalError(f"{name} takes one argument, not {len(args)}", "other", node)
     (t,) = args

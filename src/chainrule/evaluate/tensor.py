@@ -13,13 +13,14 @@ Operations broadcast over named axes like xarray: ``y_i / ŷ_i`` times ``x_n`` h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from chainrule.errors import ChainruleError
 
-Array = NDArray[np.complex128] | NDArray[np.float64]
+Array = NDArray[Any]
 
 
 class EvalError(ChainruleError):

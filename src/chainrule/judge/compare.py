@@ -49,6 +49,9 @@ def compare(lhs: Tensor, rhs: Tensor, scalar_gradient_row_ok: bool = True) -> Ou
                 "(the left-hand side is one number for each value of its indices)",
             )
     elif not lhs.is_scalar and not rhs.is_scalar and lhs.struct != rhs.struct:
+        diagonal = _diagonal_reading(lhs, rhs)
+        if diagonal is not None:
+            return diagonal
         if lhs.struct == rhs.struct[::-1]:
             if lhs.jacobian:
                 layout = "denominator"
@@ -111,3 +114,20 @@ def equal_values(a: Tensor, b: Tensor) -> bool:
     if a.struct != b.struct:
         return False
     return _close(a, b)[0]
+
+
+def _diagonal_reading(lhs: Tensor, rhs: Tensor) -> Outcome | None:
+    """``d/ds f(s) = f′(s)`` written as a vector: the diagonal of an elementwise Jacobian."""
+    n = lhs.struct[0]
+    if not lhs.jacobian or lhs.struct != (n, n) or rhs.struct not in ((n, 1), (1, n)):
+        return None
+    data = np.real(lhs.data)
+    off = data - data * np.eye(n)
+    if np.max(np.abs(off), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(data)))):
+        return None
+    diag = Tensor(np.diagonal(lhs.data, axis1=-2, axis2=-1)[..., None], lhs.axes)
+    r = rhs if rhs.struct == (n, 1) else Tensor(np.swapaxes(rhs.data, -1, -2), rhs.axes)
+    ok, err = _close(diag, r)
+    if ok:
+        return Outcome(True, rel_error=err, layout="elementwise")
+    return Outcome(False, "value", "", rel_error=err)

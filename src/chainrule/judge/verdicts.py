@@ -208,6 +208,12 @@ class Judge:
         if out.ok:
             if out.layout == "denominator":
                 used = (*used, "this Jacobian is read in denominator layout (its transpose).")
+            elif out.layout == "elementwise":
+                used = (
+                    *used,
+                    "a derivative of an elementwise function is read as the vector of its "
+                    "entries' derivatives (the Jacobian's diagonal).",
+                )
             elif out.layout == "numerator":
                 used = (
                     *used,
