@@ -57,6 +57,7 @@ def main(argv: list[str]) -> int:
                 if v == "incorrect":
                     if any(d.fix for d in step.diagnosis):
                         c["fixed"] += 1
+                    c["carry_match"] += step.introduces_error == lab["introduces_error"]
                     kinds = {d.kind for d in step.diagnosis}
                     if set(lab.get("kinds", [])) & kinds:
                         c["kind_match"] += 1
@@ -95,6 +96,7 @@ def main(argv: list[str]) -> int:
     print(f"first-error line     {first_ok}/{first_total}")
     print(f"incorrect with fix   {c['fixed']}/{max(inc_agree, 1)} of the incorrect lines caught")
     print(f"mistake kind named   {c['kind_match']}/{max(inc_agree, 1)}")
+    print(f"introduces/carries   {c['carry_match']}/{max(inc_agree, 1)} agree with the labels")
     if times:
         times.sort()
         print(f"time per document    median {times[len(times) // 2] * 1000:.0f} ms, "

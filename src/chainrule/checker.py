@@ -110,7 +110,10 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                 exp_latex = _latex(exp_tree) if exp_tree is not None else None
             pos = doc.position(v.side.span.start)
             message = v.message
-            if v.verdict == "incorrect" and not v.introduces_error and prev_line is not None:
+            if v.carried_offset is not None:
+                message = f"carries the error of line {doc.position(v.carried_offset).line}: "
+                message += v.message
+            elif v.verdict == "incorrect" and not v.introduces_error and prev_line is not None:
                 message = f"carries the error of line {prev_line}: {message}"
             steps.append(
                 StepReport(

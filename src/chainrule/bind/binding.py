@@ -51,9 +51,15 @@ class Binding:
     label_indices: set[str] = field(default_factory=set)
     dims: dict[SymKey, int] = field(default_factory=dict)
     kronecker_ok: bool = True
+    claimed: dict[SymKey, tuple[Expr, int]] = field(default_factory=dict)
+    """Symbols the author claimed a value for (``δ₂ = …``), and the claim's line: later lines
+    are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""
+    use_claimed: bool = True
 
     # -- symbols ----------------------------------------------------------------------
     def resolve(self, sym: Sym, used: set[str]) -> Expr | None:
+        if self.use_claimed and key(sym) in self.claimed:
+            return self.claimed[key(sym)][0]
         meaning = self.symbols.get(key(sym)) or self.convention(sym)
         if meaning is None:
             dim = self.dims.get(key(sym))

@@ -10,7 +10,7 @@ line before, which was itself incorrect; otherwise it *introduces* one.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from chainrule.bind.document import BoundDocument
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
-from chainrule.reader.ast import Deriv, Expr
+from chainrule.reader.ast import Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
 
@@ -66,6 +66,7 @@ class StepVerdict:
     introduces_error: bool = False
     rel_error: float | None = None
     assumptions: tuple[str, ...] = ()
+    carried_offset: int | None = None
 
 
 class Judge:
@@ -79,8 +80,23 @@ class Judge:
     def scope_for(self, inst: Instance) -> Scope:
         return Scope(fixed={name: inst.label for name in self.bound.binding.label_indices})
 
-    def evaluate(self, expr: Expr, lhs_scopes: list[Scope] | None = None) -> SideResult:
-        """Evaluate ``expr`` on every instance (RHS: inside a copy of the LHS's scope)."""
+    def evaluate(
+        self, expr: Expr, lhs_scopes: list[Scope] | None = None, claimed: bool = True
+    ) -> SideResult:
+        """Evaluate ``expr`` on every instance (RHS: inside a copy of the LHS's scope).
+
+        ``claimed``: symbols the author claimed a value for take that value (the left-hand
+        side is always the truth).
+        """
+        binding = self.bound.binding
+        saved = binding.use_claimed
+        binding.use_claimed = claimed and lhs_scopes is not None
+        try:
+            return self._evaluate(expr, lhs_scopes)
+        finally:
+            binding.use_claimed = saved
+
+    def _evaluate(self, expr: Expr, lhs_scopes: list[Scope] | None) -> SideResult:
         result = SideResult()
         for k, inst in enumerate(self.instances):
             if lhs_scopes is not None:
@@ -142,9 +158,54 @@ class Judge:
                 )  # fmt: skip
                 continue
             v, res = self._judge_side(number, k, side, lhs_side, lhs_res, scopes, previous)
+            if v.verdict == "incorrect" and v.introduces_error:
+                v = self._carried_from_claim(v, side, lhs_res, scopes)
             verdicts.append(v)
             previous = (v.verdict, res)
+        self._record_claim(chain, verdicts)
         return verdicts
+
+    def _record_claim(self, chain: Chain, verdicts: list[StepVerdict]) -> None:
+        """``δ₂ = …`` judged wrong: later uses of δ₂ mean the author's value."""
+        lhs = chain.lhs.expr
+        if not isinstance(lhs, Sym) or not verdicts:
+            return
+        if verdicts[-1].verdict != "incorrect":  # claimed again, rightly: the truth again
+            self.bound.binding.claimed.pop((lhs.name, lhs.accent, lhs.layer), None)
+            return
+        last = chain.rhs[-1]
+        if last.expr is not None:
+            self.bound.binding.claimed[(lhs.name, lhs.accent, lhs.layer)] = (
+                last.expr,
+                last.span.start,
+            )
+
+    def _carried_from_claim(
+        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
+    ) -> StepVerdict:
+        """A line wrong only through a symbol the author claimed wrongly carries that error."""
+        claimed = self.bound.binding.claimed
+        if not claimed or side.expr is None:
+            return v
+        used = [
+            k for n in walk(side.expr) if isinstance(n, Sym)
+            for k in [(n.name, n.accent, n.layer)] if k in claimed
+        ]  # fmt: skip
+        if not used:
+            return v
+        res = self.evaluate(side.expr, scopes, claimed=False)
+        if res.error is not None or not self.outcome(lhs_res, res).ok:
+            return v
+        name = used[0]
+        offset = claimed[name][1]
+        return replace(
+            v,
+            introduces_error=False,
+            carried_offset=offset,
+            message=f"it uses {name[0] if name[0] != 'delta' else 'δ'}"
+            f"{'_' + name[2] if name[2] else ''} as claimed earlier, where the error is; "
+            "with the true value this line is right",
+        )
 
     def _judge_side(
         self,
