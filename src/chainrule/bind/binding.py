@@ -55,6 +55,8 @@ class Binding:
     """Symbols the author claimed a value for (``δ₂ = …``), and the claim's line: later lines
     are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""
     use_claimed: bool = True
+    numerator: bool = False
+    """Numerator layout: ∂L/∂v is a row vector and ∂L/∂W has the shape of Wᵀ."""
 
     # -- symbols ----------------------------------------------------------------------
     def resolve(self, sym: Sym, used: set[str]) -> Expr | None:

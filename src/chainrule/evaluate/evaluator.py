@@ -459,8 +459,11 @@ class Evaluator:
         if not of_struct:
             if not shape:
                 return Tensor(data, of_axes)
+            numerator = self.binding.numerator and e.style != "nabla"
+            if numerator and len(shape) == 2:
+                return Tensor(np.swapaxes(data, -1, -2), of_axes)
             if len(shape) == 1:
-                if self.rows:
+                if self.rows or numerator:
                     return Tensor(data.reshape((*data.shape[:-1], 1, shape[0])), of_axes)
                 return Tensor(data.reshape((*data.shape, 1)), of_axes)
             return Tensor(data, of_axes)

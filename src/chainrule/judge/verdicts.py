@@ -158,12 +158,37 @@ class Judge:
                 )  # fmt: skip
                 continue
             v, res = self._judge_side(number, k, side, lhs_side, lhs_res, scopes, previous)
+            if v.verdict in ("incorrect", "unverifiable") and side.expr is not None:
+                v = self._numerator_reading(v, side, lhs_side) or v
             if v.verdict == "incorrect" and v.introduces_error:
                 v = self._carried_from_claim(v, side, lhs_res, scopes)
             verdicts.append(v)
             previous = (v.verdict, res)
         self._record_claim(chain, verdicts)
         return verdicts
+
+    def _numerator_reading(self, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+        """Both layouts are in use: a line right in numerator layout is right, said so."""
+        assert side.expr is not None and lhs.expr is not None
+        binding = self.bound.binding
+        binding.numerator = True
+        try:
+            lhs_res, scopes = self.evaluate_lhs(lhs.expr)
+            if lhs_res.error is not None:
+                return None
+            res = self.evaluate(side.expr, scopes)
+            if res.error is not None or not self.outcome(lhs_res, res).ok:
+                return None
+        finally:
+            binding.numerator = False
+        note = (
+            "read in numerator layout: ∂L/∂v is a row vector, ∂L/∂W has the shape of Wᵀ, "
+            "and Jacobians are (output × input)."
+        )
+        return replace(
+            v, verdict="correct", kind="", message="", introduces_error=False,
+            assumptions=(*v.assumptions, note),
+        )  # fmt: skip
 
     def _record_claim(self, chain: Chain, verdicts: list[StepVerdict]) -> None:
         """``δ₂ = …`` judged wrong: later uses of δ₂ mean the author's value."""
