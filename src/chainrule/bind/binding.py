@@ -56,6 +56,8 @@ class Binding:
     are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""
     use_claimed: bool = True
     numerator: bool = False
+    numerator_declared: bool = False
+    """The text says it uses numerator layout, so transposed matrix derivatives are right."""
     """Numerator layout: ∂L/∂v is a row vector and ∂L/∂W has the shape of Wᵀ."""
 
     # -- symbols ----------------------------------------------------------------------

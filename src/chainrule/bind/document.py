@@ -132,6 +132,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
         binding.functions[name] = Meaning(Sym(name), sentence)
     binding.function_names.setdefault("f", "network")
     _usual_functions(spec, binding)
+    binding.numerator_declared = bool(re.search(r"numerator[- ]layout", doc.text, re.I))
     _unify_statement(chains, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)

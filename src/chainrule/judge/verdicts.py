@@ -158,7 +158,11 @@ class Judge:
                 )  # fmt: skip
                 continue
             v, res = self._judge_side(number, k, side, lhs_side, lhs_res, scopes, previous)
-            if v.verdict in ("incorrect", "unverifiable") and side.expr is not None:
+            if (
+                v.verdict in ("incorrect", "unverifiable")
+                and side.expr is not None
+                and self.bound.binding.numerator_declared
+            ):
                 v = self._numerator_reading(v, side, lhs_side) or v
             if v.verdict == "incorrect" and v.introduces_error:
                 v = self._carried_from_claim(v, side, lhs_res, scopes)
@@ -195,7 +199,7 @@ class Judge:
         lhs = chain.lhs.expr
         if not isinstance(lhs, Sym) or not verdicts:
             return
-        if verdicts[-1].verdict != "incorrect":  # claimed again, rightly: the truth again
+        if verdicts[-1].verdict == "correct":  # claimed rightly: the truth again
             self.bound.binding.claimed.pop((lhs.name, lhs.accent, lhs.layer), None)
             return
         last = chain.rhs[-1]
@@ -289,7 +293,12 @@ class Judge:
                 res,
             )  # fmt: skip
         out = self.outcome(lhs_res, res)
-        if not out.ok and out.kind == "transpose" and _partial_style(lhs_side.expr):
+        if (
+            not out.ok
+            and out.kind == "transpose"
+            and self.bound.binding.numerator_declared
+            and _partial_style(lhs_side.expr)
+        ):
             out = Outcome(True, rel_error=0.0, layout="numerator")
         if out.ok:
             if out.layout == "denominator":
