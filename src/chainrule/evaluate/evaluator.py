@@ -89,7 +89,9 @@ class Evaluator:
         values: Mapping[str, Array],
         scope: Scope,
         used: set[str] | None = None,
+        cache: dict[object, tuple[Tensor, dict[str, IndexRange], set[str]]] | None = None,
     ) -> None:
+        self.cache = cache
         self.binding = binding
         self.leaves = leaves
         self.values = values
@@ -406,6 +408,31 @@ class Evaluator:
 
     # -- derivatives ----------------------------------------------------------------------
     def _Deriv(self, e: Deriv) -> Tensor:
+        """∂of/∂wrt by complex step; memoised per instance (repairs re-evaluate many
+        trees that share their derivatives)."""
+        if self.cache is None:
+            return self._derivative(e)
+        key = (
+            e,
+            tuple(sorted(self.scope.fixed.items())),
+            tuple(sorted((n, r.size) for n, r in self.scope.ranges.items())),
+            self.binding.use_claimed,
+            self.binding.numerator,
+        )
+        hit = self.cache.get(key)
+        if hit is not None:
+            tensor, ranges, notes = hit
+            for name, r in ranges.items():
+                self.scope.ranges.setdefault(name, r)
+            self.used.update(notes)
+            return tensor
+        before, used_before = set(self.scope.ranges), set(self.used)
+        tensor = self._derivative(e)
+        added = {n: r for n, r in self.scope.ranges.items() if n not in before}
+        self.cache[key] = (tensor, added, self.used - used_before)
+        return tensor
+
+    def _derivative(self, e: Deriv) -> Tensor:
         node, indices = self.binding.as_node(e.wrt, self)
         base = np.asarray(self.values[node])
         shape = base.shape

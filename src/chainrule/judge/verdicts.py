@@ -76,6 +76,7 @@ class Judge:
         self.bound = bound
         self.instances = instances
         self.deadline = deadline
+        self.caches: list[dict[object, object]] = [{} for _ in instances]
 
     def scope_for(self, inst: Instance) -> Scope:
         return Scope(fixed={name: inst.label for name in self.bound.binding.label_indices})
@@ -104,7 +105,14 @@ class Judge:
                 scope = Scope(dict(base.ranges), dict(base.fixed))
             else:
                 scope = self.scope_for(inst)
-            ev = Evaluator(self.bound.binding, inst.leaves, inst.values, scope, result.used)
+            ev = Evaluator(
+                self.bound.binding,
+                inst.leaves,
+                inst.values,
+                scope,
+                result.used,
+                self.caches[k],  # type: ignore[arg-type]
+            )
             try:
                 with np.errstate(all="ignore"):
                     result.values.append(ev.eval(expr))
