@@ -2,7 +2,7 @@
 
 The data's path has one folder per stage: ``reader`` (document → claims), ``bind`` (symbols →
 model quantities), ``evaluate`` (expressions → numbers), ``judge`` (verdicts and repairs),
-``report`` (text, JSON, Markdown, HTML). ``model`` holds the network graph and the exact
+``report`` (text, JSON, Markdown, HTML). The derivation API is ``chainrule.derive.derive``. ``model`` holds the network graph and the exact
 ground truth; ``rules`` the one table of derivative rules; ``derive`` and ``nn`` build on it.
 
 Example:
@@ -17,17 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Report", "__version__", "check", "derive", "parse_spec", "preset"]
+__all__ = ["Report", "__version__", "check", "parse_spec", "preset"]
 
 if TYPE_CHECKING:
     from chainrule.checker import check
-    from chainrule.derive import derive
     from chainrule.model.spec import parse_spec, preset
     from chainrule.report.report import Report
 
 _LAZY = {
     "check": ("chainrule.checker", "check"),
-    "derive": ("chainrule.derive", "derive"),
     "parse_spec": ("chainrule.model.spec", "parse_spec"),
     "preset": ("chainrule.model.spec", "preset"),
     "Report": ("chainrule.report.report", "Report"),
