@@ -16,6 +16,7 @@ from chainrule.judge.expected import Expected
 from chainrule.judge.repair import Context, _free_indices, search
 from chainrule.judge.verdicts import Judge, StepVerdict, make_instances
 from chainrule.reader.ast import Expr
+from chainrule.report.style import AuthorStyle
 from chainrule.reader.claims import Document
 from chainrule.report.report import (
     Diagnosis,
@@ -77,6 +78,7 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
 
     started = time.monotonic()
     deadline = started + options.time_limit
+    style = AuthorStyle.of(doc.text)
     bound = bind_document(doc, options)
     if not bound.claims:
         raise ChainruleError(
@@ -104,10 +106,10 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             diagnosis: tuple[Diagnosis, ...] = ()
             exp_latex = None
             if v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
-                diagnosis = _diagnose(judge, bound, v, lhs_res, scopes)
+                diagnosis = _diagnose(style, judge, bound, v, lhs_res, scopes)
                 if exp_tree is None:
                     exp_tree = expected.expected(chain, lhs_res, scopes)
-                exp_latex = _latex(exp_tree) if exp_tree is not None else None
+                exp_latex = style(_latex(exp_tree)) if exp_tree is not None else None
             pos = doc.position(v.side.span.start)
             message = v.message
             if v.carried_offset is not None:
@@ -135,11 +137,13 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             prev_line = pos.line
     notes = _notes(doc, bound)
     next_steps = [
-        NextStep(wrt, f"{_latex(lhs)} = {_latex(rhs)}", matrix)
+        NextStep(wrt, style(f"{_latex(lhs)} = {_latex(rhs)}"), style(matrix))
         for wrt, lhs, rhs, matrix in expected.next_steps(covered)
     ]
+    introduced = dict(expected.notation.introduced)
     definitions = tuple(
-        f"{name} = {_latex(_node_expr(bound, node))}" for node, name in expected.notation.introduced
+        style(f"{name} = {_latex(_node_expr(bound, node, introduced))}")
+        for node, name in expected.notation.introduced
     )
     timed_out = time.monotonic() > deadline
     if timed_out:
@@ -171,25 +175,27 @@ def _latex(e: Expr | None) -> str:
     return to_latex(e) if e is not None else ""
 
 
-def _node_expr(bound: BoundDocument, node: str) -> Expr:
-    """``σ(W_2 σ(W_1 x))`` for a₂ in the seed's notation (for an introduced name)."""
-    from chainrule.reader.ast import Call, Mul, Sym
+def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
+    """``σ(W_2 a_1)`` for a₂, with the layer below by its (introduced) name."""
+    from chainrule.reader.ast import Add, Call, Mul, Sym
 
-    depth = bound.model.spec.depth
-    expr: Expr = Sym("x")
-    layer = int(node[1:]) if node[0] == "a" else depth
-    fn_for = {v: k for k, v in bound.binding.function_names.items()}
-    for spec_layer in bound.model.spec.layers[:layer]:
-        inner: Expr = Mul((Sym("W", layer=str(spec_layer.index)), expr))
-        if spec_layer.bias:
-            from chainrule.reader.ast import Add
-
-            inner = Add((inner, Sym("b", layer=str(spec_layer.index))))
-        expr = Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
-    return expr
+    layer = int(node[1:]) if node[0] == "a" else bound.model.spec.depth
+    spec_layer = bound.model.spec.layers[layer - 1]
+    below_expr: Expr = Sym("x")
+    if layer > 1:
+        below = names.get(f"a{layer - 1}", "")
+        below_expr = Sym("h") if below == "h" else Sym("a", layer=str(layer - 1))
+    inner: Expr = Mul((Sym("W", layer=str(layer)), below_expr))
+    if spec_layer.bias:
+        inner = Add((inner, Sym("b", layer=str(layer))))
+    fn_for: dict[str, str] = {}
+    for name, act in bound.binding.function_names.items():
+        fn_for.setdefault(act, name)  # the author's own names come first
+    return Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
 
 
 def _diagnose(
+    style: AuthorStyle,
     judge: Judge,
     bound: BoundDocument,
     v: StepVerdict,
@@ -208,7 +214,7 @@ def _diagnose(
     notes = [n.message for n in v.side.notes]
     if repairs:
         best = repairs[0]
-        fix = _latex(best.tree)
+        fix = style(_latex(best.tree))
         for i, edit in enumerate(best.edits):
             out.append(
                 Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)

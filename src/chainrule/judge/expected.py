@@ -65,7 +65,7 @@ def author_notation(bound: BoundDocument) -> Notation:
     for layer in range(1, depth):
         node = f"a{layer}"
         if node in names or ("a", "", str(layer)) in used_syms:
-            continue
+            continue  # the author has a name for it already
         if (
             layer == depth - 1
             and ("h", "", "") not in used_syms
@@ -75,6 +75,8 @@ def author_notation(bound: BoundDocument) -> Notation:
             names[node] = h
             bound.binding.symbols[key(h)] = Meaning(NodeRef(node))
             introduced.append((node, "h"))
+        else:
+            introduced.append((node, f"a_{{{layer}}}"))
     return Notation(names, letters, introduced)
 
 
@@ -200,15 +202,22 @@ class Expected:
             rhs = _rename(formula.index[-1], self.notation, mapping)
             if not self._verifies(lhs, rhs):
                 continue
-            matrix = ""
-            if formula.lhs_matrix is not None and formula.matrix:
-                from chainrule.reader.printer import to_latex
-
-                m_l = _rename(formula.lhs_matrix, self.notation, {})
-                m_r = _rename(formula.matrix[-1], self.notation, {})
-                matrix = f"{to_latex(m_l)} = {to_latex(m_r)}"
-            out.append((f"W{layer}", lhs, rhs, matrix))
+            out.append((f"W{layer}", lhs, rhs, self._matrix_form(layer, formula)))
         return out
+
+    def _matrix_form(self, layer: int, formula: Formula) -> str:
+        """``δ₂ = (W₃ᵀδ₃) ⊙ h ⊙ (1 − h),  ∇_{W₂}L = δ₂ a₁ᵀ`` in the author's names."""
+        from chainrule.reader.printer import to_latex
+
+        parts = []
+        delta = self.formulas.get(("delta", layer))
+        for f in (delta, formula):
+            if f is None or f.lhs_matrix is None or not f.matrix:
+                continue
+            m_l = _rename(f.lhs_matrix, self.notation, {})
+            m_r = _rename(f.matrix[-1], self.notation, {})
+            parts.append(f"{to_latex(m_l)} = {to_latex(m_r)}")
+        return r", \quad ".join(parts)
 
     def _author_letters(self, layer: int) -> tuple[str, ...] | None:
         for _, chain in self.bound.claims:
