@@ -2,7 +2,8 @@
 
 The data's path has one folder per stage: ``reader`` (document → claims), ``bind`` (symbols →
 model quantities), ``evaluate`` (expressions → numbers), ``judge`` (verdicts and repairs),
-``report`` (text, JSON, Markdown, HTML). The derivation API is ``chainrule.derive.derive``. ``model`` holds the network graph and the exact
+``report`` (text, JSON, Markdown, HTML). The derivation API is
+``chainrule.derive.derive``. ``model`` holds the network graph and the exact
 ground truth; ``rules`` the one table of derivative rules; ``derive`` and ``nn`` build on it.
 
 Example:

@@ -16,7 +16,6 @@ from chainrule.judge.expected import Expected
 from chainrule.judge.repair import Context, _free_indices, search
 from chainrule.judge.verdicts import Judge, StepVerdict, make_instances
 from chainrule.reader.ast import Expr
-from chainrule.report.style import AuthorStyle
 from chainrule.reader.claims import Document
 from chainrule.report.report import (
     Diagnosis,
@@ -26,6 +25,7 @@ from chainrule.report.report import (
     Report,
     StepReport,
 )
+from chainrule.report.style import AuthorStyle
 
 SEED_NAME = "seed-question-and-answer.txt"
 

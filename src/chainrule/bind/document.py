@@ -26,7 +26,6 @@ from chainrule.model.graph import Dims, Model, build_model, default_dims, parse_
 from chainrule.model.spec import ModelSpec, parse_spec, preset
 from chainrule.reader.ast import (
     Add,
-    Transpose,
     Call,
     Deriv,
     Expr,
@@ -35,6 +34,7 @@ from chainrule.reader.ast import (
     Span,
     Sum,
     Sym,
+    Transpose,
     walk,
 )
 from chainrule.reader.claims import Chain, Document
@@ -422,9 +422,9 @@ def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) ->
             found = _loss_by_value(side.expr, spec_text, fn_names)
             if found:
                 return found, ""
-            found = _loss_by_pattern(side.expr)
-            if found:
-                return found[0], found[1].replace("`…`", f"`{side.source.strip()}`")
+            pattern = _loss_by_pattern(side.expr)
+            if pattern:
+                return pattern[0], pattern[1].replace("`…`", f"`{side.source.strip()}`")
     return default, (
         f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
         f"{out_act} output (the text does not define it)."

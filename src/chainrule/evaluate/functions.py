@@ -45,8 +45,9 @@ ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
 
 def softmax(z: Array, axis: int) -> Array:
     shifted = z - np.max(np.real(z), axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+    e: Array = np.exp(shifted)
+    out: Array = e / e.sum(axis=axis, keepdims=True)
+    return out
 
 
 def apply(name: str, args: list[Tensor], prime: int, node: object) -> Tensor:

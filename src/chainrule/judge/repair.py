@@ -182,11 +182,11 @@ def _local_edits(
         factors = node.factors
         for i in range(len(factors)):
             rest = factors[:i] + factors[i + 1 :]
-            new = rest[0] if len(rest) == 1 else replace(node, factors=rest)
+            dropped = rest[0] if len(rest) == 1 else replace(node, factors=rest)
             yield Edit(
                 "extra_factor",
                 f"the factor {text(factors[i])} should not be there",
-                replace_at(rhs, path, new),
+                replace_at(rhs, path, dropped),
             )
         if isinstance(node, Mul):
             yield from _mul_edits(rhs, path, node, ctx)

@@ -46,10 +46,10 @@ def replace_at(expr: Expr, path: Path, new: Expr) -> Expr:
     (name, i), rest = path[0], path[1:]
     value = getattr(expr, name)
     if i is None:
-        return dataclasses.replace(expr, **{name: replace_at(value, rest, new)})
+        return _rebuild(expr, {name: replace_at(value, rest, new)})
     items = list(value)
     items[i] = replace_at(items[i], rest, new)
-    return dataclasses.replace(expr, **{name: tuple(items)})
+    return _rebuild(expr, {name: tuple(items)})
 
 
 def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
@@ -63,6 +63,11 @@ def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
             changes[f.name] = map_tree(value, fn)
         elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
             changes[f.name] = tuple(map_tree(v, fn) if isinstance(v, Expr) else v for v in value)
-    rebuilt = dataclasses.replace(expr, **changes) if changes else expr
+    rebuilt = _rebuild(expr, changes) if changes else expr
     out = fn(rebuilt)
     return rebuilt if out is None else out
+
+
+def _rebuild(expr: Expr, changes: dict[str, object]) -> Expr:
+    """``expr`` with some fields replaced (frozen dataclasses are rebuilt, not mutated)."""
+    return dataclasses.replace(expr, **changes)  # type: ignore[arg-type]

@@ -1,1 +1,27 @@
-"""(stage docstring to be written)."""
+"""The reference network: batched NumPy MLPs built on the rule table, trained with SGD.
+
+``Network`` runs any model spec (rows are examples, float32 or float64) with the rule
+table's derivatives; ``SGD`` updates it in place; ``gradcheck`` compares its gradients with
+the complex-step ground truth and central differences; ``fit`` trains it on a ``Dataset``
+(scikit-learn's digits or a CSV).
+"""
+
+from __future__ import annotations
+
+from chainrule.nn.data import Dataset, from_arrays, load_csv, load_digits, one_hot
+from chainrule.nn.errors import DataError, DivergedError, ShapeError
+from chainrule.nn.network import Network
+from chainrule.nn.optim import SGD
+
+__all__ = [
+    "SGD",
+    "DataError",
+    "Dataset",
+    "DivergedError",
+    "Network",
+    "ShapeError",
+    "from_arrays",
+    "load_csv",
+    "load_digits",
+    "one_hot",
+]

@@ -54,27 +54,27 @@ def render_html(report: Report) -> str:
         f"(loss {escape(m.loss)}; {escape(m.dims)}) — from {escape(m.source)}</p>",
         f"<ol class='steps'>{''.join(rows)}</ol>",
     ]
-    s = report.summary
+    counts = report.summary
     first = report.first_error_line
     parts.append(
-        f"<p class='summary'>{s['correct']} correct, {s['incorrect']} incorrect, "
-        f"{s['unparsed']} unparsed, {s['unverifiable']} unverifiable"
+        f"<p class='summary'>{counts['correct']} correct, {counts['incorrect']} incorrect, "
+        f"{counts['unparsed']} unparsed, {counts['unverifiable']} unverifiable"
         + (f"; first error on line {first}" if first is not None else "")
         + "</p>"
     )
     if report.assumptions:
-        items = "".join(f"<li>{escape(a)}</li>" for a in report.assumptions)
-        parts.append(f"<h3>Assumptions</h3><ul class='assumptions'>{items}</ul>")
+        listed = "".join(f"<li>{escape(a)}</li>" for a in report.assumptions)
+        parts.append(f"<h3>Assumptions</h3><ul class='assumptions'>{listed}</ul>")
     if report.notes:
-        items = "".join(
+        listed = "".join(
             f"<li>line {n.line}, column {n.column}: {escape(n.message)}</li>" for n in report.notes
         )
-        parts.append(f"<h3>Notes</h3><ul class='notes'>{items}</ul>")
+        parts.append(f"<h3>Notes</h3><ul class='notes'>{listed}</ul>")
     if report.next_steps:
-        items = "".join(f"<li>where {math(d)}</li>" for d in report.definitions)
+        listed = "".join(f"<li>where {math(d)}</li>" for d in report.definitions)
         for n in report.next_steps:
             mf = f"<div class='matrix'>{math(n.matrix_form)}</div>" if n.matrix_form else ""
-            items += f"<li>{math(n.index_form, display=True)}{mf}</li>"
-        parts.append(f"<h3>Next steps (verified)</h3><ul class='next'>{items}</ul>")
+            listed += f"<li>{math(n.index_form, display=True)}{mf}</li>"
+        parts.append(f"<h3>Next steps (verified)</h3><ul class='next'>{listed}</ul>")
     parts.append("</section>")
     return "".join(parts)

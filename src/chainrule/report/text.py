@@ -56,7 +56,7 @@ def renderable(report: Report) -> Group:
                 f"{m.spec}  (loss {m.loss}; {m.dims})\n",
                 ("from   ", "bold"),
                 m.source,
-            ),  # fmt: skip
+            ),
             title=f"chainrule check — {report.source_name}" if report.source_name else None,
         )
     )
