@@ -55,6 +55,7 @@ def main(argv: list[str]) -> int:
             if v == want:
                 c["agree"] += 1
                 if v == "incorrect":
+                    c["agree_incorrect"] += 1
                     if any(d.fix for d in step.diagnosis):
                         c["fixed"] += 1
                     c["carry_match"] += step.introduces_error == lab["introduces_error"]
@@ -78,12 +79,7 @@ def main(argv: list[str]) -> int:
             first_ok += report.first_error_line == doc.get("first_error_line")
     n = c["lines"]
     inc = sum(1 for d in docs for lab in d["lines"] if lab["verdict"] == "incorrect")
-    inc_agree = c["agree"] - sum(
-        1
-        for d in docs
-        for lab in d["lines"]
-        if lab["verdict"] == "correct"
-    ) + c["false_alarm"] + sum(v for k, v in c.items() if k.startswith("correct->"))
+    inc_agree = c["agree_incorrect"]
     print()
     print(f"documents            {len(docs)} ({c['doc_errors']} could not be checked)")
     print(f"labelled lines       {n} ({n - inc} correct, {inc} incorrect)")
@@ -99,8 +95,10 @@ def main(argv: list[str]) -> int:
     print(f"introduces/carries   {c['carry_match']}/{max(inc_agree, 1)} agree with the labels")
     if times:
         times.sort()
-        print(f"time per document    median {times[len(times) // 2] * 1000:.0f} ms, "
-              f"max {times[-1] * 1000:.0f} ms")
+        print(
+            f"time per document    median {times[len(times) // 2] * 1000:.0f} ms, "
+            f"max {times[-1] * 1000:.0f} ms"
+        )
     return 0
 
 

@@ -81,6 +81,8 @@ def is_claim(chain: Chain) -> bool:
         return any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs)
     if _has_deriv(lhs):
         return True
+    if isinstance(lhs, Call) and lhs.prime and lhs.args:
+        return True  # "σ′(z) = a ⊙ (1 − a)": a claim about a derivative
     if chain.intro in ("let", "where", ":="):
         return False  # "Let δ₁ = …": the author's own name, not a claim
     if len(chain.rhs) == 1 and isinstance(chain.rhs[0].expr, Deriv):

@@ -18,6 +18,7 @@ from chainrule.bind.document import BoundDocument
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
+from chainrule.judge.trees import map_tree
 from chainrule.reader.ast import Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
@@ -77,6 +78,8 @@ class Judge:
         self.instances = instances
         self.deadline = deadline
         self.caches: list[dict[object, object]] = [{} for _ in instances]
+        self.wrong: list[tuple[Expr, Expr, int]] = []
+        """Wrong right-hand sides so far: (tree, the left side it claimed to equal, offset)."""
 
     def scope_for(self, inst: Instance) -> Scope:
         return Scope(fixed={name: inst.label for name in self.bound.binding.label_indices})
@@ -174,6 +177,10 @@ class Judge:
                 v = self._numerator_reading(v, side, lhs_side) or v
             if v.verdict == "incorrect" and v.introduces_error:
                 v = self._carried_from_claim(v, side, lhs_res, scopes)
+            if v.verdict == "incorrect" and v.introduces_error:
+                v = self._carried_by_substitution(v, side, lhs_res, scopes)
+            if v.verdict == "incorrect" and side.expr is not None and lhs_side.expr is not None:
+                self.wrong.append((side.expr, lhs_side.expr, side.span.start))
             verdicts.append(v)
             previous = (v.verdict, res)
         self._record_claim(chain, verdicts)
@@ -216,6 +223,28 @@ class Judge:
                 last.expr,
                 last.span.start,
             )
+
+    def _carried_by_substitution(
+        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
+    ) -> StepVerdict:
+        """A line that reuses an earlier wrong expression, and is right once that expression
+        is replaced by what it claimed to equal, carries the earlier error."""
+        assert side.expr is not None
+        subtrees = {id(n): n for n in walk(side.expr)}
+        for wrong, claimed_lhs, offset in reversed(self.wrong):
+            if wrong == side.expr or not any(n == wrong for n in subtrees.values()):
+                continue
+            repaired = map_tree(side.expr, lambda n, w=wrong, c=claimed_lhs: c if n == w else None)
+            res = self.evaluate(repaired, scopes)
+            if res.error is None and self.outcome(lhs_res, res).ok:
+                return replace(
+                    v,
+                    introduces_error=False,
+                    carried_offset=offset,
+                    message="it reuses an earlier wrong result; with the right one in its "
+                    "place this line is right",
+                )
+        return v
 
     def _carried_from_claim(
         self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
