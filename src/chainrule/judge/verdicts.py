@@ -10,6 +10,7 @@ line before, which was itself incorrect; otherwise it *introduces* one.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -234,7 +235,7 @@ class Judge:
         for wrong, claimed_lhs, offset in reversed(self.wrong):
             if wrong == side.expr or not any(n == wrong for n in subtrees.values()):
                 continue
-            repaired = map_tree(side.expr, lambda n, w=wrong, c=claimed_lhs: c if n == w else None)
+            repaired = map_tree(side.expr, _replacer(wrong, claimed_lhs))
             res = self.evaluate(repaired, scopes)
             if res.error is None and self.outcome(lhs_res, res).ok:
                 return replace(
@@ -382,3 +383,10 @@ class Judge:
 def _partial_style(lhs: Expr | None) -> bool:
     """``∂L/∂W`` (layout is the author's choice) rather than ``∇_W L`` (W's shape)."""
     return isinstance(lhs, Deriv) and lhs.style != "nabla"
+
+
+def _replacer(old: Expr, new: Expr) -> Callable[[Expr], Expr | None]:
+    def fn(node: Expr) -> Expr | None:
+        return new if node == old else None
+
+    return fn
