@@ -510,6 +510,11 @@ class Assembler:
         for op, chunk in chunks[1:]:
             value = self._juxtaposed(chunk)
             assert op is not None
+            if op == "oslash":  # elementwise division: a quotient entry by entry
+                left = Mul(tuple(run), run_op, span=_span_of(entries)) if len(run) > 1 else run[0]
+                result = Div(left, value, "slash", span=_span_of(entries))
+                run, run_op = [result], ""
+                continue
             if run_op and op != run_op:
                 result = Mul(tuple(run), run_op, span=_span_of(entries))
                 run = [result]
@@ -631,6 +636,17 @@ class Assembler:
         """A group's meaning: its one item, or a vector of its items."""
         items = group.items
         dots = [it for it in items if isinstance(it.value, Marker) and it.value.kind == "ellipsis"]
+        if len(items) == 1 and group.kind == "bracket" and isinstance(items[0].value, Relation):
+            # Iverson's bracket: [z > 0] is 1 where the condition holds, else 0. After a
+            # written 1 (`\mathbb{1}[…]`) it is the indicator's own bracket: nothing to note.
+            before = self.ctx.text[: group.span.start - self.ctx.base].rstrip()
+            if not before.endswith(("1", "1}", "𝟙")):
+                self.ctx.note(
+                    group.span,
+                    f"read `{self.ctx.source(group.span)}` as an Iverson bracket "
+                    "(1 where the condition holds, 0 elsewhere)",
+                )
+            return Indicator(items[0].value, span=group.span)
         if len(items) == 1 and not dots:
             return items[0].value
         values = tuple(it.value for it in items if it not in dots)

@@ -137,6 +137,7 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "odot": "odot",
     "circ": "circ",
     "ast": "cdot",
+    "oslash": "oslash",
 }
 
 RELATION_COMMANDS: dict[str, str] = {
