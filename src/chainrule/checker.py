@@ -56,7 +56,12 @@ def check(
     """
     from chainrule.reader.read import read_document
 
-    name = "the bundled seed example" if source is None else str(source)
+    if source is None:
+        name = "the bundled seed example"
+    elif isinstance(source, str) and ("\n" in source or len(source) > 200):
+        name = "the pasted text"
+    else:
+        name = str(source)
     text_or_path = seed_text() if source is None else source
     kind = kind or ("txt" if source is None else None)
     doc = read_document(text_or_path, kind=kind)
@@ -132,6 +137,7 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                     diagnosis=diagnosis,
                     expected=exp_latex,
                     max_rel_error=v.rel_error,
+                    display=_display(chain.lhs.expr, v.side.expr),
                 )
             )
             prev_line = pos.line
@@ -167,6 +173,13 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
         source_text=doc.text,
         timed_out=timed_out,
     )
+
+
+def _display(lhs: Expr | None, rhs: Expr | None) -> str:
+    """``lhs = rhs`` as clean LaTeX, when both sides were read."""
+    if lhs is None or rhs is None:
+        return ""
+    return f"{_latex(lhs)} = {_latex(rhs)}"
 
 
 def _latex(e: Expr | None) -> str:

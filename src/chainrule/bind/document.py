@@ -282,8 +282,9 @@ def _find_model(
             assumptions.append(loss_note)
         return spec, f"the problem statement ({source})", fn_names, fn_notes
     raise ChainruleError(
-        "found no network in the document: say which one with --model "
-        "'yhat = softmax(W2 sigmoid(W1 x))' --loss cross_entropy, or --preset seed."
+        'found no network in the document: state it (e.g. "\\hat{y} = g(W_2\\sigma(W_1 x))"), '
+        "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
+        "--loss cross_entropy, or --preset seed; on the web page: the model field)."
     )
 
 

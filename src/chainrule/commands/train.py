@@ -101,6 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, print the test accuracy, optionally plot; 0 on success."""
+    import importlib.util
     import time
 
     from chainrule.errors import ChainruleError
@@ -120,6 +121,12 @@ def run(args: argparse.Namespace) -> int:
     if args.batch < 1:
         raise ChainruleError(f"--batch must be at least 1, not {args.batch}.")
     sgd = SGD(args.lr, args.momentum, args.weight_decay)
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        # Say so before training, not after it.
+        raise ChainruleError(
+            "--plot draws with matplotlib, which is not installed: run "
+            "pip install 'chainrule[train]'."
+        )
 
     data: Dataset
     if args.dataset == "digits":

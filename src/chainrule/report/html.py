@@ -45,7 +45,7 @@ def render_html(report: Report) -> str:
             f"<li class='step {s.verdict}' data-line='{s.line}'>"
             f"<span class='mark' aria-label='{s.verdict}'>{MARK[s.verdict]}</span> "
             f"<span class='line'>line {s.line}</span> "
-            f"<span class='math'>{math((s.lhs + ' = ' if s.lhs else '') + s.rhs)}</span>"
+            f"<span class='math'>{math(s.display or (s.lhs + ' = ' if s.lhs else '') + s.rhs)}</span>"
             f"<span class='verdict'>{s.verdict}{carried}</span>{detail}</li>"
         )
     parts = [

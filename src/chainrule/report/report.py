@@ -40,6 +40,9 @@ class StepReport:
     cell_line: int | None = None
     max_rel_error: float | None = None
     carries_from: int | None = None
+    display: str = ""
+    """The step as clean LaTeX from the parsed trees (for MathML); the author's text is kept
+    in ``lhs``/``rhs``."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"line": self.line, "column": self.column}
@@ -170,7 +173,10 @@ class Report:
         return renderable(self)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """The web page's rendering, with its styles, for Jupyter."""
+        from chainrule.web.style import REPORT_CSS
+
+        return f"<style>{REPORT_CSS}</style>{self.to_html()}"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
