@@ -41,11 +41,12 @@ def render_html(report: Report) -> str:
         carried = ""
         if s.verdict == "incorrect":
             carried = " (introduces the error)" if s.introduces_error else " (carries it)"
+        shown = s.display or ((s.lhs + " = ") if s.lhs else "") + s.rhs
         rows.append(
             f"<li class='step {s.verdict}' data-line='{s.line}'>"
             f"<span class='mark' aria-label='{s.verdict}'>{MARK[s.verdict]}</span> "
             f"<span class='line'>line {s.line}</span> "
-            f"<span class='math'>{math(s.display or (s.lhs + ' = ' if s.lhs else '') + s.rhs)}</span>"
+            f"<span class='math'>{math(shown)}</span>"
             f"<span class='verdict'>{s.verdict}{carried}</span>{detail}</li>"
         )
     parts = [
