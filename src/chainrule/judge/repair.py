@@ -370,8 +370,11 @@ def search(
                 evaluations += 1
                 if evaluations > budget or time.monotonic() > stop:
                     return found
-                res = judge.evaluate(edit.tree, scopes)
+                res = judge.evaluate(edit.tree, scopes, first=1)  # a quick look first
                 score = _score(judge, lhs_res, res)
+                if score >= 2.0:  # right on one instance: confirm on all of them
+                    res = judge.evaluate(edit.tree, scopes)
+                    score = _score(judge, lhs_res, res)
                 if score >= 2.0:
                     found.append(Repair((*done, edit), edit.tree))
                     if len(found) >= 3:
