@@ -1,0 +1,293 @@
+"""The reference network: any model spec, batched with rows as examples, float32 or float64.
+
+Owns :class:`Network`: seeded initialisation, the forward pass, the backward pass built from
+the rule table (through :mod:`chainrule.nn.kernels`), gradients, and the fused SGD step.
+
+Layout: whatever convention the spec is written in, the network runs the row form of it —
+``X`` is ``(m, d)`` with one example per row, ``Z_l = A_{l−1} W_l + b_l`` with ``W_l`` of
+shape ``(d_{l−1}, d_l)`` (the transpose of the spec's ``W_l`` in the column convention), and
+the loss is the mean over the m examples. All working arrays are preallocated per batch size
+and reused, so a training step allocates only a few output-sized arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from chainrule.errors import ChainruleError
+from chainrule.model.spec import ModelSpec
+from chainrule.nn import kernels
+from chainrule.nn.data import one_hot
+from chainrule.nn.errors import ShapeError
+from chainrule.nn.init import init_weight
+from chainrule.nn.kernels import Array
+from chainrule.nn.optim import SGD
+from chainrule.rules import head, loss
+
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+_CACHED_BATCH_SIZES = 4
+"""Buffer sets kept (a training run needs two: full batches and the last, shorter one)."""
+
+
+@dataclass
+class _Buffers:
+    """Working arrays for one batch size m; index l is layer l (index 0 unused)."""
+
+    z: list[Array]
+    a: list[Array]
+    da: list[Array]
+    dw: list[Array]
+    db: list[Array | None]
+
+
+class Network:
+    """A network built from a :class:`ModelSpec` at given sizes.
+
+    Args:
+        spec: the network (layers, activations, biases, loss); its convention and batch
+            layout do not matter, the network always takes rows as examples.
+        sizes: ``(d, d1, …, k)``, one more than the number of layers.
+        dtype: ``np.float32`` (default) or ``np.float64``.
+        seed: seeds the initialisation (Glorot, He for ReLU layers; biases zero).
+
+    Example:
+        >>> from chainrule.model import preset
+        >>> net = Network(preset("seed"), (64, 32, 16, 10), seed=0)
+        >>> x = np.zeros((5, 64), np.float32)
+        >>> net.forward(x).shape
+        (5, 10)
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        sizes: Sequence[int],
+        *,
+        dtype: type | str = np.float32,
+        seed: int = 0,
+    ) -> None:
+        sizes = tuple(int(s) for s in sizes)
+        if len(sizes) != spec.depth + 1 or min(sizes) < 1:
+            raise ShapeError(
+                f"A {spec.depth}-layer network needs {spec.depth + 1} positive sizes "
+                f"(d, …, k), not {sizes}."
+            )
+        resolved = DTYPES.get(dtype) if isinstance(dtype, str) else dtype
+        if resolved not in (np.float32, np.float64):
+            raise ChainruleError(f"The network runs in float32 or float64, not {dtype}.")
+        self.spec = spec
+        self.sizes: tuple[int, ...] = sizes
+        self.dtype: type = resolved
+        rng = np.random.default_rng(seed)
+        self.weights: list[Array] = []
+        self.biases: list[Array | None] = []
+        for layer in spec.layers:
+            i = layer.index
+            fan_in, fan_out = sizes[i - 1], sizes[i]
+            self.weights.append(init_weight(rng, fan_in, fan_out, layer.activation, resolved))
+            self.biases.append(np.zeros(fan_out, resolved) if layer.bias else None)
+        self._head = head(spec.output_activation, spec.loss)
+        self._loss = loss(spec.loss)
+        self._buffers: dict[int, _Buffers] = {}
+
+    # ------------------------------------------------------------------ structure
+
+    @property
+    def depth(self) -> int:
+        """The number of layers L."""
+        return self.spec.depth
+
+    def parameters(self) -> dict[str, Array]:
+        """The live parameter arrays (``W1``, ``b1``, …): writing to them changes the net."""
+        params: dict[str, Array] = {}
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            params[f"W{i}"] = w
+            if b is not None:
+                params[f"b{i}"] = b
+        return params
+
+    def set_parameters(self, values: Mapping[str, ArrayLike]) -> None:
+        """Copy values into parameters by name (cast to the network's dtype).
+
+        Raises:
+            ShapeError: an unknown name, or a value of the wrong shape.
+        """
+        params = self.parameters()
+        for name, value in values.items():
+            if name not in params:
+                raise ShapeError(
+                    f"`{name}` is not a parameter of this network; it has {', '.join(params)}."
+                )
+            array = np.asarray(value)
+            if array.shape != params[name].shape:
+                raise ShapeError(
+                    f"{name} is {params[name].shape} (inputs × outputs), not {array.shape}."
+                )
+            params[name][...] = array
+
+    # ------------------------------------------------------------------ public passes
+
+    def forward(self, x: ArrayLike) -> Array:
+        """ŷ for a batch ``x`` of shape ``(m, d)`` (a new array, shape ``(m, k)``)."""
+        xs = self.check_inputs(x)
+        return self._forward(xs, self._buffers_for(xs.shape[0]))[-1].copy()
+
+    def predict(self, x: ArrayLike) -> NDArrayInt:
+        """The most probable class of each row of ``x``."""
+        return np.asarray(np.argmax(self.forward(x), axis=1))
+
+    def loss(self, x: ArrayLike, y: ArrayLike) -> float:
+        """The mean loss over the batch; ``y`` is ``(m, k)`` targets or ``(m,)`` class labels."""
+        xs = self.check_inputs(x)
+        ys = self.check_targets(y, xs.shape[0])
+        yhat = self._forward(xs, self._buffers_for(xs.shape[0]))[-1]
+        return self._loss_value(yhat, ys)
+
+    def gradients(self, x: ArrayLike, y: ArrayLike) -> dict[str, Array]:
+        """∂L/∂θ for every parameter at the batch (new arrays, in the network's dtype)."""
+        xs = self.check_inputs(x)
+        ys = self.check_targets(y, xs.shape[0])
+        bufs = self._buffers_for(xs.shape[0])
+        acts = self._forward(xs, bufs)
+        self._backward(acts, ys, bufs, 1.0, None)
+        grads: dict[str, Array] = {}
+        for i, layer in enumerate(self.spec.layers, start=1):
+            grads[f"W{i}"] = bufs.dw[i].copy()
+            db = bufs.db[i]
+            if layer.bias and db is not None:
+                grads[f"b{i}"] = db.copy()
+        return grads
+
+    def train_step(self, x: ArrayLike, y: ArrayLike, sgd: SGD) -> float:
+        """One SGD step on the batch (forward, backward, update in place).
+
+        Returns:
+            The batch's mean loss before the update.
+        """
+        xs = self.check_inputs(x)
+        ys = self.check_targets(y, xs.shape[0])
+        bufs = self._buffers_for(xs.shape[0])
+        acts = self._forward(xs, bufs)
+        value = self._loss_value(acts[-1], ys)
+        self._backward(acts, ys, bufs, sgd.gradient_scale, sgd)
+        return value
+
+    # ------------------------------------------------------------------ the passes
+
+    def _forward(self, x: Array, bufs: _Buffers) -> list[Array]:
+        """Activations ``[x, a1, …, ŷ]``; z's are left in ``bufs.z``."""
+        acts = [x]
+        a = x
+        depth = self.depth
+        for i, layer in enumerate(self.spec.layers, start=1):
+            z = kernels.affine_forward_into(a, self.weights[i - 1], self.biases[i - 1], bufs.z[i])
+            a = kernels.activation_forward(layer.activation, z, bufs.a[i], hidden=i < depth)
+            acts.append(a)
+        return acts
+
+    def _backward(
+        self, acts: list[Array], y: Array, bufs: _Buffers, scale: float, sgd: SGD | None
+    ) -> None:
+        """Gradients times ``scale`` into ``bufs`` and, with ``sgd``, each layer updated.
+
+        A layer's weights are updated as soon as the error has passed below them, so the
+        update reads its gradient while it is still in cache.
+        """
+        depth = self.depth
+        yhat, m = acts[-1], acts[0].shape[0]
+        out = self.spec.output_activation
+        if self._head is not None:
+            delta = self._head.backward(yhat, y)  # fused: ŷ − y, no division by ŷ
+        else:
+            grad = self._loss.backward(self._clipped(yhat), y)
+            delta = kernels.activation_backward(out, grad, yhat, bufs.z[depth])
+        # The mean's 1/m (and η, for plain SGD) once on the k-wide output error: the chain
+        # is linear in δ, so every gradient below inherits the factor for free.
+        delta *= scale / m
+        layers = self.spec.layers
+        for i in range(depth, 0, -1):
+            dw = kernels.weight_gradient_into(acts[i - 1], delta, bufs.dw[i])
+            db = bufs.db[i]
+            if db is not None:
+                kernels.bias_gradient_into(delta, db)
+            if i > 1:
+                da = kernels.input_gradient_into(delta, self.weights[i - 1], bufs.da[i - 1])
+                below = layers[i - 2].activation
+                delta = kernels.activation_backward(below, da, acts[i - 1], bufs.z[i - 1])
+            if sgd is not None:
+                sgd.apply(f"W{i}", self.weights[i - 1], dw)
+                bias = self.biases[i - 1]
+                if bias is not None and db is not None:
+                    sgd.apply(f"b{i}", bias, db)
+
+    def _loss_value(self, yhat: Array, y: Array) -> float:
+        return float(self._loss.forward(self._clipped(yhat), y, yhat.shape[0]))
+
+    def _clipped(self, yhat: Array) -> Array:
+        """ŷ kept inside the log losses' domain, so 0·log 0 counts as 0, not NaN."""
+        if self.spec.loss == "mse":
+            return yhat
+        tiny = np.finfo(self.dtype).tiny
+        if self.spec.loss == "cross_entropy":
+            return np.maximum(yhat, tiny)
+        return np.clip(yhat, tiny, 1.0 - np.finfo(self.dtype).epsneg)
+
+    # ------------------------------------------------------------------ inputs
+
+    def check_inputs(self, x: ArrayLike) -> Array:
+        xs: Array = np.asarray(x, dtype=self.dtype)
+        d = self.sizes[0]
+        if xs.ndim == 1 and xs.shape[0] == d:
+            xs = xs[None, :]
+        if xs.ndim != 2 or xs.shape[1] != d:
+            raise ShapeError(
+                f"The input is {_shape(xs)} but the network takes {d} features per example, "
+                f"one example per row: give an array of shape (m, {d})."
+            )
+        if xs.shape[0] == 0:
+            raise ShapeError("The input has no rows; give at least one example.")
+        return np.ascontiguousarray(xs)
+
+    def check_targets(self, y: ArrayLike, m: int) -> Array:
+        ys = np.asarray(y)
+        k = self.sizes[-1]
+        if ys.ndim == 1 and ys.dtype.kind in "iub":
+            ys = one_hot(ys, k, self.dtype)
+        ys = np.asarray(ys, dtype=self.dtype)
+        if ys.shape != (m, k):
+            raise ShapeError(
+                f"The targets are {_shape(ys)} but {m} examples and {k} outputs need shape "
+                f"({m}, {k}), or {m} integer class labels."
+            )
+        return ys
+
+    def _buffers_for(self, m: int) -> _Buffers:
+        bufs = self._buffers.get(m)
+        if bufs is None:
+            if len(self._buffers) >= _CACHED_BATCH_SIZES:
+                self._buffers.pop(next(iter(self._buffers)))
+            dt, s = self.dtype, self.sizes
+            layers = range(len(s))
+            biased = zip(s[1:], self.spec.layers, strict=True)
+            bufs = _Buffers(
+                z=[np.empty((m, n) if i else 0, dt) for i, n in enumerate(s)],
+                a=[np.empty((m, n) if i else 0, dt) for i, n in enumerate(s)],
+                da=[np.empty((m, n) if 0 < i < len(s) - 1 else 0, dt) for i, n in enumerate(s)],
+                dw=[np.empty(0, dt)] + [np.empty((s[i - 1], s[i]), dt) for i in layers[1:]],
+                db=[None, *(np.empty(n, dt) if lay.bias else None for n, lay in biased)],
+            )
+            self._buffers[m] = bufs
+        return bufs
+
+
+NDArrayInt = np.ndarray[Any, np.dtype[np.intp]]
+
+
+def _shape(a: Array) -> str:
+    return "(" + ", ".join(str(n) for n in a.shape) + (",)" if a.ndim == 1 else ")")
