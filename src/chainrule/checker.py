@@ -15,7 +15,7 @@ from chainrule.bind.document import BoundDocument, CheckOptions, bind_document
 from chainrule.judge.expected import Expected
 from chainrule.judge.repair import Context, _free_indices, search
 from chainrule.judge.verdicts import Judge, StepVerdict, make_instances
-from chainrule.reader.ast import Expr
+from chainrule.reader.ast import Expr, Hadamard, Indexed, Sym, walk
 from chainrule.reader.claims import Document
 from chainrule.report.report import (
     Diagnosis,
@@ -111,10 +111,14 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             diagnosis: tuple[Diagnosis, ...] = ()
             exp_latex = None
             if v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
-                diagnosis = _diagnose(style, judge, bound, v, lhs_res, scopes)
+                diagnosis = _diagnose(
+                    style, judge, bound, expected.notation.names, v, lhs_res, scopes
+                )
                 if exp_tree is None:
                     exp_tree = expected.expected(chain, lhs_res, scopes)
                 exp_latex = style(_latex(exp_tree)) if exp_tree is not None else None
+                if exp_latex and not any(d.fix for d in diagnosis):
+                    diagnosis = _with_expected_fix(diagnosis, exp_latex)
             pos = doc.position(v.side.span.start)
             message = v.message
             if v.carried_offset is not None:
@@ -207,20 +211,50 @@ def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
     return Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
 
 
+def _with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
+    """No small edit repairs the line: the verified expected expression is its fix."""
+    if not diagnosis:
+        return (Diagnosis("other", "the right-hand side should be the expected expression", fix),)
+    first = diagnosis[0]
+    return (Diagnosis(first.kind, first.message, fix), *diagnosis[1:])
+
+
+def _layer_derivatives(bound: BoundDocument, names: dict[str, Sym]) -> tuple[tuple[str, Expr], ...]:
+    """Each hidden layer's activation derivative, in the author's names (matrix form)."""
+    from chainrule.judge.factor_edits import _relu_mask, one_minus, sigmoid_form, tanh_form
+
+    out: list[tuple[str, Expr]] = []
+    for layer in bound.model.spec.layers[:-1]:
+        node = f"a{layer.index}"
+        a = names.get(node, Sym("a", layer=str(layer.index)))
+        z = names.get(f"z{layer.index}", Sym("z", layer=str(layer.index)))
+        if layer.activation == "sigmoid":
+            out.append((str(layer.index), sigmoid_form(a, hadamard=True)))
+        elif layer.activation == "tanh":
+            out.append((str(layer.index), tanh_form(a)))
+            out.append((str(layer.index), one_minus(Hadamard((a, a)))))
+        elif layer.activation == "relu":
+            out.append((str(layer.index), _relu_mask(z)))
+    return tuple(out)
+
+
 def _diagnose(
     style: AuthorStyle,
     judge: Judge,
     bound: BoundDocument,
+    names: dict[str, Sym],
     v: StepVerdict,
     lhs_res: object,
     scopes: list,  # type: ignore[type-arg]
 ) -> tuple[Diagnosis, ...]:
     assert v.side.expr is not None and v.lhs.expr is not None
+    indexed = any(isinstance(n, Indexed) for n in walk(v.side.expr))
     ctx = Context(
         lhs_indices=tuple(_free_indices(v.lhs.expr)),
         label_indices=tuple(sorted(bound.binding.label_indices)),
         depth=bound.model.spec.depth,
         activations=tuple(layer.activation for layer in bound.model.spec.layers),
+        derivatives=() if indexed else _layer_derivatives(bound, names),
     )
     repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
     out: list[Diagnosis] = []

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from chainrule.bind.refs import sym_text
+from chainrule.judge.factor_edits import chain_edits, softmax_one_edits
 from chainrule.judge.trees import Path, map_tree, paths, replace_at
 from chainrule.judge.verdicts import Judge, SideResult
 from chainrule.reader.ast import (
@@ -52,6 +53,8 @@ class Context:
     label_indices: tuple[str, ...]
     depth: int
     activations: tuple[str, ...]  # per layer 1..L
+    derivatives: tuple[tuple[str, Expr], ...] = ()
+    """Each hidden layer's activation derivative in the author's names: ("2", h ⊙ (1 − h))."""
 
 
 def text(e: Expr) -> str:
@@ -107,6 +110,18 @@ def edits(rhs: Expr, ctx: Context) -> Iterator[Edit]:
     all_paths = paths(rhs)
     for path, node in all_paths:
         yield from _local_edits(rhs, path, node, names, ctx)
+    # -- a missing activation derivative on the whole right-hand side
+    for label, deriv in ctx.derivatives:
+        extended = (
+            Hadamard((*rhs.factors, deriv), rhs.op)
+            if isinstance(rhs, Hadamard)
+            else Hadamard((rhs, deriv))
+        )
+        yield Edit(
+            "missing_factor",
+            f"the factor {text(deriv)} (the derivative of layer {label}'s activation) is missing",
+            extended,
+        )
     # -- sign
     if isinstance(rhs, Neg):
         yield Edit("sign", "the sign is wrong: drop the minus", rhs.operand)
@@ -190,6 +205,8 @@ def _local_edits(
             )
         if isinstance(node, Mul):
             yield from _mul_edits(rhs, path, node, ctx)
+            yield from softmax_one_edits(rhs, path, node, names, text, Edit)  # type: ignore[misc]
+        yield from chain_edits(rhs, path, node, ctx.derivatives, text, Edit)  # type: ignore[misc]
     if isinstance(node, Neg) and path:
         yield Edit("sign", "the sign is wrong", replace_at(rhs, path, node.operand))
     yield from _activation_edits(rhs, path, node)

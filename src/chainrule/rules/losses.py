@@ -24,13 +24,31 @@ Product = Callable[..., Expr]
 
 
 # --------------------------------------------------------------------------- numpy kernels
+# The log losses clip ŷ into their domain first: to [tiny, ∞) for cross-entropy and
+# [tiny, 1 − ε] for BCE (tiny and ε of ŷ's float type), so a saturated output gives
+# 0·log 0 = 0 and a large finite loss or gradient instead of NaN, ∞ and a warning. Only 0,
+# subnormals and the last float below 1 move. Complex input (a complex step) is left alone:
+# there is no order to clip by.
+
+
+def _clipped(yhat: Array, upper: bool) -> Array:
+    """``yhat`` clipped to ``[tiny, 1 − ε]`` (``upper``) or ``[tiny, ∞)``, as a new array."""
+    yhat = np.asarray(yhat)
+    if yhat.dtype.kind == "c":
+        return yhat
+    info = np.finfo(np.result_type(yhat, 0.5))
+    return np.clip(yhat, info.tiny, 1 - info.epsneg if upper else None)
+
+
 def _ce(yhat: Array, y: Array, m: int = 1) -> float:
     """−Σ y log ŷ, averaged over ``m`` examples."""
-    return float(-(y * np.log(yhat)).sum() / m)
+    return float(-(y * np.log(_clipped(yhat, False))).sum() / m)
 
 
-def _ce_back(yhat: Array, y: Array) -> Array:
-    return -y / yhat
+def _ce_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
+    """−y / ŷ."""
+    out = np.divide(y, _clipped(yhat, False), out=out)
+    return np.negative(out, out=out)
 
 
 def _mse(yhat: Array, y: Array, m: int = 1) -> float:
@@ -39,17 +57,23 @@ def _mse(yhat: Array, y: Array, m: int = 1) -> float:
     return float(0.5 * np.vdot(diff, diff).real / m)
 
 
-def _mse_back(yhat: Array, y: Array) -> Array:
-    return yhat - y
+def _mse_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
+    """ŷ − y."""
+    return np.subtract(yhat, y, out=out)
 
 
 def _bce(yhat: Array, y: Array, m: int = 1) -> float:
     """−Σ [y log ŷ + (1 − y) log(1 − ŷ)], averaged over ``m`` examples."""
-    return float(-(y * np.log(yhat) + (1 - y) * np.log1p(-yhat)).sum() / m)
+    yh = _clipped(yhat, True)
+    return float(-(y * np.log(yh) + (1 - y) * np.log1p(-yh)).sum() / m)
 
 
-def _bce_back(yhat: Array, y: Array) -> Array:
-    return np.asarray((yhat - y) / (yhat * (1 - yhat)))
+def _bce_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
+    """(ŷ − y) / (ŷ(1 − ŷ))."""
+    yh = _clipped(yhat, True)
+    out = np.subtract(yh, y, out=out)
+    out /= yh * (1 - yh)
+    return out
 
 
 # --------------------------------------------------------------------------- the rule type
@@ -61,13 +85,14 @@ class LossRule:
         name: canonical name (``cross_entropy``).
         explanation: the gradient in one sentence.
         forward: ``forward(yhat, y, m=1) -> L``, the sum over entries divided by ``m``.
-        backward: ``backward(yhat, y) -> ∂ℓ/∂ŷ`` per example (not divided by m).
+        backward: ``backward(yhat, y, out=None) -> ∂ℓ/∂ŷ`` per example (not divided by m),
+            into ``out`` when given.
     """
 
     name: str
     explanation: str
     forward: Callable[..., float]
-    backward: Callable[[Array, Array], Array]
+    backward: Callable[..., Array]
     _grad: Callable[[Expr, Expr, Product], Expr]
     _term: Callable[[Expr, Expr], Expr]
     negate: bool
@@ -137,7 +162,8 @@ LOSSES: dict[str, LossRule] = {r.name: r for r in (CROSS_ENTROPY, MSE, BCE)}
 class HeadRule:
     """An output activation and a loss whose product collapses to ``∂L/∂z = ŷ − y``.
 
-    ``backward(yhat, y)`` is the per-example error ŷ − y (divide by m for ∂L/∂Z of a batch).
+    ``backward(yhat, y, out=None)`` is the per-example error ŷ − y (divide by m for ∂L/∂Z of
+    a batch), into ``out`` when given.
     """
 
     activation: str
@@ -145,8 +171,8 @@ class HeadRule:
     explanation: str
 
     @staticmethod
-    def backward(yhat: Array, y: Array) -> Array:
-        return yhat - y
+    def backward(yhat: Array, y: Array, out: Array | None = None) -> Array:
+        return np.subtract(yhat, y, out=out)
 
     @staticmethod
     def delta(yhat: Expr, y: Expr) -> Expr:
