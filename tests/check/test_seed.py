@@ -136,3 +136,15 @@ def test_cli_check_document_without_derivation_exits_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip()
+
+
+def test_cli_missing_file_says_so() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "chainrule", "check", "no-such-homework.tex"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "no file 'no-such-homework.tex'" in proc.stderr
+    assert "Traceback" not in proc.stderr

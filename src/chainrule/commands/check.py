@@ -35,7 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from chainrule.checker import check
+    from chainrule.errors import ChainruleError
+
+    if args.file is not None and not Path(args.file).is_file():
+        raise ChainruleError(
+            f"there is no file {args.file!r}; give the path of the .tex, .txt, .md or .ipynb "
+            "file that holds the derivation (or no file, to check the bundled example)."
+        )
 
     report = check(
         args.file,
