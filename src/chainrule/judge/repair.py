@@ -352,6 +352,19 @@ def _tanh_prime_arg(e: Expr) -> Expr | None:
     return None
 
 
+SPECIFICITY = {
+    "softmax_jacobian": 0,
+    "activation_derivative": 1,
+    "y_vs_yhat": 2,
+    "missing_factor": 3,
+    "wrong_layer": 4,
+    "transpose": 5,
+    "shape": 6,
+    "index": 7,
+    "sign": 8,
+}
+
+
 @dataclass(frozen=True)
 class Repair:
     """Edits that together make the line right, and the fixed tree."""
@@ -368,8 +381,10 @@ def search(
     ctx: Context,
     budget: int = 400,
     seconds: float = 2.0,
+    max_found: int = 1,
 ) -> list[Repair]:
-    """The repairs of ``rhs`` with one edit, else two; at most three, fewest edits first."""
+    """The repairs of ``rhs`` with one edit, else two; at most ``max_found``, fewest edits
+    first (edits are generated most specific first, so the first found is the one shown)."""
     stop = min(time.monotonic() + seconds, judge.deadline)
     base = judge.evaluate(rhs, scopes)
     base_score = _score(judge, lhs_res, base)
@@ -394,13 +409,15 @@ def search(
                     score = _score(judge, lhs_res, res)
                 if score >= 2.0:
                     found.append(Repair((*done, edit), edit.tree))
-                    if len(found) >= 3:
+                    if len(found) >= max_found:
                         return found
                 elif score > base_score:
                     scored.append((score, edit.tree, (*done, edit)))
         if found:
             return found
-        scored.sort(key=lambda s: -s[0])
+        # Best progress first; among equals, the more specific mistake (a softmax Jacobian
+        # fix explains more than renaming one index).
+        scored.sort(key=lambda s: (-s[0], SPECIFICITY.get(s[2][-1].kind, 9)))
         frontier = [(t, d) for _, t, d in scored[:6]]
     return found
 
