@@ -28,6 +28,10 @@ from chainrule.report.report import (
 from chainrule.report.style import AuthorStyle
 
 SEED_NAME = "seed-question-and-answer.txt"
+KINDS = (
+    "index", "transpose", "missing_factor", "extra_factor", "sign", "y_vs_yhat",
+    "softmax_jacobian", "activation_derivative", "shape", "wrong_layer", "other",
+)  # fmt: skip
 
 
 def seed_text() -> str:
@@ -95,6 +99,7 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
     steps: list[StepReport] = []
     used: set[str] = set()
     covered: set[tuple[str, int]] = set()
+    kinds_by_line: dict[int, tuple[str, ...]] = {}
     for number, (_, chain) in enumerate(bound.claims, start=1):
         verdicts = judge.judge_chain(number, chain)
         lhs_res, scopes = (
@@ -120,6 +125,16 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                 if exp_latex and not any(d.fix for d in diagnosis):
                     diagnosis = _with_expected_fix(diagnosis, exp_latex)
             pos = doc.position(v.side.span.start)
+            source_line = None
+            if v.verdict == "incorrect" and not v.introduces_error:
+                source_line = (
+                    doc.position(v.carried_offset).line
+                    if v.carried_offset is not None
+                    else prev_line
+                )
+                diagnosis = _inherit(
+                    diagnosis, kinds_by_line.get(source_line or -1, ()), source_line
+                )
             message = v.message
             if v.carried_offset is not None:
                 message = f"carries the error of line {doc.position(v.carried_offset).line}: "
@@ -145,6 +160,8 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                 )
             )
             prev_line = pos.line
+            if v.verdict == "incorrect":
+                kinds_by_line[pos.line] = tuple(d.kind for d in diagnosis if d.kind != "note")
     notes = _notes(doc, bound)
     next_steps = [
         NextStep(wrt, style(f"{_latex(lhs)} = {_latex(rhs)}"), style(matrix))
@@ -211,6 +228,25 @@ def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
     return Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
 
 
+def _inherit(
+    diagnosis: tuple[Diagnosis, ...], kinds: tuple[str, ...], line: int | None
+) -> tuple[Diagnosis, ...]:
+    """A carried error is named by the mistake where it entered (and its own fix kept)."""
+    own = [d for d in diagnosis if d.kind not in kinds or d.fix]
+    fix = next((d.fix for d in diagnosis if d.fix), None)
+    inherited = [
+        Diagnosis(k, f"the {k.replace('_', ' ')} mistake of line {line}, carried here", None)
+        for k in dict.fromkeys(kinds)
+        if k not in ("other",)
+    ]
+    if not inherited:
+        return diagnosis
+    rest = [d for d in own if d.kind == "note" or d.fix] or []
+    if fix is not None and not any(d.fix for d in rest):
+        inherited[-1] = Diagnosis(inherited[-1].kind, inherited[-1].message, fix)
+    return (*inherited, *rest)
+
+
 def _with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
     """No small edit repairs the line: the verified expected expression is its fix."""
     if not diagnosis:
@@ -267,7 +303,8 @@ def _diagnose(
                 Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)
             )
     else:
-        out.append(Diagnosis(v.kind or "other", v.message, None))
+        kind = v.kind if v.kind in KINDS else "other"
+        out.append(Diagnosis(kind, v.message, None))
     for n in notes:
         out.append(Diagnosis("note", n, None))
     return tuple(out)

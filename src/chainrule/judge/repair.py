@@ -127,6 +127,31 @@ def edits(rhs: Expr, ctx: Context) -> Iterator[Edit]:
         yield Edit("sign", "the sign is wrong: drop the minus", rhs.operand)
     else:
         yield Edit("sign", "the sign is wrong", Neg(rhs))
+    yield from _label_swaps(rhs)  # after the sign: ŷ − y for y − ŷ is a sign slip
+
+
+def _label_swaps(rhs: Expr) -> Iterator[Edit]:
+    """y and ŷ exchanged throughout, or one written for the other throughout."""
+
+    def swap(mapping: dict[str, str]) -> Expr:
+        def fn(n: Expr) -> Expr | None:
+            if isinstance(n, Sym) and n.name == "y" and not n.layer and n.accent in mapping:
+                return replace(n, accent=mapping[n.accent])
+            return None
+
+        return map_tree(rhs, fn)
+
+    names = {n.accent for n in walk(rhs) if isinstance(n, Sym) and n.name == "y" and not n.layer}
+    if names >= {"", "hat"}:
+        yield Edit(
+            "y_vs_yhat",
+            "y and ŷ are exchanged: y is the label, ŷ the network's output",
+            swap({"": "hat", "hat": ""}),
+        )
+    if "" in names:
+        yield Edit("y_vs_yhat", "y is written where ŷ (the output) belongs", swap({"": "hat"}))
+    if "hat" in names:
+        yield Edit("y_vs_yhat", "ŷ is written where y (the label) belongs", swap({"hat": ""}))
 
 
 def _local_edits(
