@@ -115,7 +115,13 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             used.update(v.assumptions)
             diagnosis: tuple[Diagnosis, ...] = ()
             exp_latex = None
-            if v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
+            if (
+                v.verdict == "incorrect"
+                and v.side.expr is not None
+                and (lhs_res is None or lhs_res.error is not None)
+            ):
+                diagnosis = (Diagnosis(v.kind if v.kind in KINDS else "other", v.message),)
+            elif v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
                 diagnosis = _diagnose(
                     style, judge, bound, expected.notation.names, v, lhs_res, scopes
                 )

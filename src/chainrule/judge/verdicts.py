@@ -19,6 +19,7 @@ from chainrule.bind.document import BoundDocument
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
+from chainrule.judge.layers import general_labels, instantiate, layer_values
 from chainrule.judge.trees import map_tree
 from chainrule.reader.ast import Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
@@ -152,6 +153,49 @@ class Judge:
         return worst
 
     def judge_chain(self, number: int, chain: Chain) -> list[StepVerdict]:
+        if general_labels(chain):
+            return self._judge_general(number, chain)
+        return self._judge_concrete(number, chain)
+
+    def _judge_general(self, number: int, chain: Chain) -> list[StepVerdict]:
+        """A chain for a general layer l: right when right at every layer it can name."""
+        values = layer_values(chain, self.bound.model.spec.depth)
+        if not values:
+            return [
+                StepVerdict(
+                    number, k, side, chain.lhs, "unverifiable",
+                    message="its layer labels name no layer of this network at any l",
+                )
+                for k, side in enumerate(chain.rhs)
+            ]  # fmt: skip
+        runs = {v: self._judge_concrete(number, instantiate(chain, v)) for v in values}
+        where = ", ".join(str(v) for v in values)
+        merged = []
+        for k, side in enumerate(chain.rhs):
+            at = {v: runs[v][k] for v in values}
+            wrong = [v for v in values if at[v].verdict == "incorrect"]
+            if wrong:
+                first = at[wrong[0]]
+                merged.append(
+                    replace(
+                        first, side=side, lhs=chain.lhs,
+                        message=f"at l = {wrong[0]}: {first.message}",
+                    )
+                )  # fmt: skip
+            elif all(at[v].verdict == "correct" for v in values):
+                note = f"checked at every layer it names: l = {where}."
+                merged.append(
+                    replace(
+                        at[values[0]], side=side, lhs=chain.lhs,
+                        assumptions=(*at[values[0]].assumptions, note),
+                    )
+                )  # fmt: skip
+            else:
+                other = next(at[v] for v in values if at[v].verdict != "correct")
+                merged.append(replace(other, side=side, lhs=chain.lhs))
+        return merged
+
+    def _judge_concrete(self, number: int, chain: Chain) -> list[StepVerdict]:
         lhs_side = chain.lhs
         verdicts: list[StepVerdict] = []
         if lhs_side.expr is None:
