@@ -192,6 +192,19 @@ def _unify(e: Expr, layer: int, binding: Binding) -> None:
         if layer_has_bias(binding, layer):
             _bind_name(bias, NodeRef(f"b{layer}"), binding)
         e = affine
+    if isinstance(e, Sum) and len(e.bounds) == 1 and isinstance(e.body, Mul):
+        # Σ_n w_n a_n: a one-output layer written with its weights as a vector w = W_lᵀ
+        factors = e.body.factors
+        i = e.bounds[0].index
+        entries = [f for f in factors if isinstance(f, Indexed) and f.indices == (i,)]
+        if len(factors) == 2 and len(entries) == 2:
+            w, below = entries[0].base, entries[1].base
+            if _known(w, binding) and not _known(below, binding):
+                w, below = below, w  # the weights are the factor not yet known
+            _bind_name(w, Transpose(NodeRef(f"W{layer}")), binding)
+            if layer > 1 and isinstance(below, Sym):
+                _bind_name(below, NodeRef(f"a{layer - 1}"), binding)
+        return
     if isinstance(e, Mul) and len(e.factors) == 2:
         first, second = e.factors
         weight, below = (second, first) if row else (first, second)
@@ -202,6 +215,10 @@ def _unify(e: Expr, layer: int, binding: Binding) -> None:
         if layer > 1 and isinstance(below, Sym):
             _bind_name(below, NodeRef(f"a{layer - 1}"), binding)
         _unify(below, layer - 1, binding)
+
+
+def _known(e: Expr, binding: Binding) -> bool:
+    return isinstance(e, Sym) and binding.resolve(e, set()) is not None
 
 
 def layer_has_bias(binding: Binding, layer: int) -> bool:

@@ -465,6 +465,10 @@ class Evaluator:
         e: Deriv,
     ) -> Tensor:
         what = self._what(e.wrt.base if isinstance(e.wrt, Indexed) else e.wrt)
+        if indices is not None and len(indices) == 1 and len(shape) == 2 and 1 in shape:
+            # one entry index into a one-row (or one-column) matrix: a vector in disguise
+            shape = (max(shape),)
+            data = data.reshape((*data.shape[: data.ndim - 2], shape[0]))
         if indices is not None:
             # entries of wrt: move wrt axes before the structural part of `of`
             n_named = len(of_axes)

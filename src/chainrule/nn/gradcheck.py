@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 from chainrule.model.graph import Dims, Model
 from chainrule.model.spec import ModelSpec
 from chainrule.model.truth import central_difference_jacobian, gradient
-from chainrule.nn.kernels import Array
+from chainrule.nn.buffers import Array
 from chainrule.nn.network import Network
 
 MAX_ENTRIES = 20_000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.nn.kernels import Array
+from chainrule.nn.buffers import Array
 
 
 def init_weight(

@@ -1,19 +1,21 @@
 """The reference network: any model spec, batched with rows as examples, float32 or float64.
 
-Owns :class:`Network`: seeded initialisation, the forward pass, the backward pass built from
-the rule table (through :mod:`chainrule.nn.kernels`), gradients, and the fused SGD step.
+Owns :class:`Network`: seeded initialisation, the forward pass, the backward pass, gradients,
+and the fused SGD step. Every forward and derivative formula is the rule table's own NumPy
+function (:mod:`chainrule.rules`), called with the network's preallocated buffers as its
+``out=``; this module only wires layers together and owns no formula.
 
 Layout: whatever convention the spec is written in, the network runs the row form of it —
 ``X`` is ``(m, d)`` with one example per row, ``Z_l = A_{l−1} W_l + b_l`` with ``W_l`` of
 shape ``(d_{l−1}, d_l)`` (the transpose of the spec's ``W_l`` in the column convention), and
 the loss is the mean over the m examples. All working arrays are preallocated per batch size
-and reused, so a training step allocates only a few output-sized arrays.
+(:mod:`chainrule.nn.buffers`) and reused, so a training step allocates only a few
+output-sized arrays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,29 +23,20 @@ from numpy.typing import ArrayLike
 
 from chainrule.errors import ChainruleError
 from chainrule.model.spec import ModelSpec
-from chainrule.nn import kernels
+from chainrule.nn.buffers import Array, BufferCache, Buffers
 from chainrule.nn.data import one_hot
 from chainrule.nn.errors import ShapeError
 from chainrule.nn.init import init_weight
-from chainrule.nn.kernels import Array
 from chainrule.nn.optim import SGD
-from chainrule.rules import head, loss
+from chainrule.rules import AFFINE, Layout, activation, head, loss
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
-_CACHED_BATCH_SIZES = 4
-"""Buffer sets kept (a training run needs two: full batches and the last, shorter one)."""
+ROWS = Layout("row", "rows")
+"""The network's layout: one example per row, ``z = a W + b``."""
 
-
-@dataclass
-class _Buffers:
-    """Working arrays for one batch size m; index l is layer l (index 0 unused)."""
-
-    z: list[Array]
-    a: list[Array]
-    da: list[Array]
-    dw: list[Array]
-    db: list[Array | None]
+AXIS = -1
+"""Rows are examples, so one example's units lie along the last axis."""
 
 
 class Network:
@@ -92,9 +85,10 @@ class Network:
             fan_in, fan_out = sizes[i - 1], sizes[i]
             self.weights.append(init_weight(rng, fan_in, fan_out, layer.activation, resolved))
             self.biases.append(np.zeros(fan_out, resolved) if layer.bias else None)
+        self._activations = [activation(layer.activation) for layer in spec.layers]
         self._head = head(spec.output_activation, spec.loss)
         self._loss = loss(spec.loss)
-        self._buffers: dict[int, _Buffers] = {}
+        self._buffers = BufferCache(sizes, [layer.bias for layer in spec.layers], resolved)
 
     # ------------------------------------------------------------------ structure
 
@@ -136,7 +130,7 @@ class Network:
     def forward(self, x: ArrayLike) -> Array:
         """ŷ for a batch ``x`` of shape ``(m, d)`` (a new array, shape ``(m, k)``)."""
         xs = self.check_inputs(x)
-        return self._forward(xs, self._buffers_for(xs.shape[0]))[-1].copy()
+        return self._forward(xs, self._buffers.get(xs.shape[0]))[-1].copy()
 
     def predict(self, x: ArrayLike) -> NDArrayInt:
         """The most probable class of each row of ``x``."""
@@ -146,14 +140,14 @@ class Network:
         """The mean loss over the batch; ``y`` is ``(m, k)`` targets or ``(m,)`` class labels."""
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
-        yhat = self._forward(xs, self._buffers_for(xs.shape[0]))[-1]
+        yhat = self._forward(xs, self._buffers.get(xs.shape[0]))[-1]
         return self._loss_value(yhat, ys)
 
     def gradients(self, x: ArrayLike, y: ArrayLike) -> dict[str, Array]:
         """∂L/∂θ for every parameter at the batch (new arrays, in the network's dtype)."""
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
-        bufs = self._buffers_for(xs.shape[0])
+        bufs = self._buffers.get(xs.shape[0])
         acts = self._forward(xs, bufs)
         self._backward(acts, ys, bufs, 1.0, None)
         grads: dict[str, Array] = {}
@@ -172,7 +166,7 @@ class Network:
         """
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
-        bufs = self._buffers_for(xs.shape[0])
+        bufs = self._buffers.get(xs.shape[0])
         acts = self._forward(xs, bufs)
         value = self._loss_value(acts[-1], ys)
         self._backward(acts, ys, bufs, sgd.gradient_scale, sgd)
@@ -180,19 +174,16 @@ class Network:
 
     # ------------------------------------------------------------------ the passes
 
-    def _forward(self, x: Array, bufs: _Buffers) -> list[Array]:
+    def _forward(self, x: Array, bufs: Buffers) -> list[Array]:
         """Activations ``[x, a1, …, ŷ]``; z's are left in ``bufs.z``."""
         acts = [x]
-        a = x
-        depth = self.depth
-        for i, layer in enumerate(self.spec.layers, start=1):
-            z = kernels.affine_forward_into(a, self.weights[i - 1], self.biases[i - 1], bufs.z[i])
-            a = kernels.activation_forward(layer.activation, z, bufs.a[i], hidden=i < depth)
-            acts.append(a)
+        for i, rule in enumerate(self._activations, start=1):
+            z = AFFINE.forward(self.weights[i - 1], acts[-1], self.biases[i - 1], ROWS, bufs.z[i])
+            acts.append(rule.forward(z, AXIS, out=bufs.a[i]))
         return acts
 
     def _backward(
-        self, acts: list[Array], y: Array, bufs: _Buffers, scale: float, sgd: SGD | None
+        self, acts: list[Array], y: Array, bufs: Buffers, scale: float, sgd: SGD | None
     ) -> None:
         """Gradients times ``scale`` into ``bufs`` and, with ``sgd``, each layer updated.
 
@@ -201,25 +192,31 @@ class Network:
         """
         depth = self.depth
         yhat, m = acts[-1], acts[0].shape[0]
-        out = self.spec.output_activation
         if self._head is not None:
-            delta = self._head.backward(yhat, y)  # fused: ŷ − y, no division by ŷ
+            delta = self._head.backward(yhat, y, out=bufs.dz[depth])  # fused: ŷ − y
         else:
-            grad = self._loss.backward(self._clipped(yhat), y)
-            delta = kernels.activation_backward(out, grad, yhat, bufs.z[depth])
+            grad = self._loss.backward(yhat, y, out=bufs.da[depth])
+            delta = self._activations[-1].backward(
+                grad, yhat, bufs.z[depth], AXIS, out=bufs.dz[depth]
+            )
         # The mean's 1/m (and η, for plain SGD) once on the k-wide output error: the chain
-        # is linear in δ, so every gradient below inherits the factor for free.
+        # is linear in δ, so every gradient below inherits the factor for free, and the
+        # affine rule is told (scale=1) not to spend a pass dividing by m again.
         delta *= scale / m
-        layers = self.spec.layers
         for i in range(depth, 0, -1):
-            dw = kernels.weight_gradient_into(acts[i - 1], delta, bufs.dw[i])
-            db = bufs.db[i]
-            if db is not None:
-                kernels.bias_gradient_into(delta, db)
-            if i > 1:
-                da = kernels.input_gradient_into(delta, self.weights[i - 1], bufs.da[i - 1])
-                below = layers[i - 2].activation
-                delta = kernels.activation_backward(below, da, acts[i - 1], bufs.z[i - 1])
+            dw, db, da = AFFINE.backward(
+                delta,
+                self.weights[i - 1],
+                acts[i - 1],
+                ROWS,
+                need_input=i > 1,
+                need_bias=self.biases[i - 1] is not None,
+                scale=1.0,
+                out=(bufs.dw[i], bufs.db[i], bufs.da[i - 1] if i > 1 else None),
+            )
+            if da is not None:
+                rule = self._activations[i - 2]
+                delta = rule.backward(da, acts[i - 1], bufs.z[i - 1], AXIS, out=bufs.dz[i - 1])
             if sgd is not None:
                 sgd.apply(f"W{i}", self.weights[i - 1], dw)
                 bias = self.biases[i - 1]
@@ -227,16 +224,8 @@ class Network:
                     sgd.apply(f"b{i}", bias, db)
 
     def _loss_value(self, yhat: Array, y: Array) -> float:
-        return float(self._loss.forward(self._clipped(yhat), y, yhat.shape[0]))
-
-    def _clipped(self, yhat: Array) -> Array:
-        """ŷ kept inside the log losses' domain, so 0·log 0 counts as 0, not NaN."""
-        if self.spec.loss == "mse":
-            return yhat
-        tiny = np.finfo(self.dtype).tiny
-        if self.spec.loss == "cross_entropy":
-            return np.maximum(yhat, tiny)
-        return np.clip(yhat, tiny, 1.0 - np.finfo(self.dtype).epsneg)
+        # The log losses clip ŷ themselves, so a saturated output gives a finite loss.
+        return float(self._loss.forward(yhat, y, yhat.shape[0]))
 
     # ------------------------------------------------------------------ inputs
 
@@ -266,24 +255,6 @@ class Network:
                 f"({m}, {k}), or {m} integer class labels."
             )
         return ys
-
-    def _buffers_for(self, m: int) -> _Buffers:
-        bufs = self._buffers.get(m)
-        if bufs is None:
-            if len(self._buffers) >= _CACHED_BATCH_SIZES:
-                self._buffers.pop(next(iter(self._buffers)))
-            dt, s = self.dtype, self.sizes
-            layers = range(len(s))
-            biased = zip(s[1:], self.spec.layers, strict=True)
-            bufs = _Buffers(
-                z=[np.empty((m, n) if i else 0, dt) for i, n in enumerate(s)],
-                a=[np.empty((m, n) if i else 0, dt) for i, n in enumerate(s)],
-                da=[np.empty((m, n) if 0 < i < len(s) - 1 else 0, dt) for i, n in enumerate(s)],
-                dw=[np.empty(0, dt)] + [np.empty((s[i - 1], s[i]), dt) for i in layers[1:]],
-                db=[None, *(np.empty(n, dt) if lay.bias else None for n, lay in biased)],
-            )
-            self._buffers[m] = bufs
-        return bufs
 
 
 NDArrayInt = np.ndarray[Any, np.dtype[np.intp]]

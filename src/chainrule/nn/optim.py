@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from chainrule.errors import ChainruleError
-from chainrule.nn.kernels import Array
+from chainrule.nn.buffers import Array
 
 
 class SGD:

@@ -35,11 +35,16 @@ Prime = Callable[[Expr, Expr], tuple[Expr, ...]]
 # training step calls them on every layer of every batch.
 
 
-def _out(out: Array | None, *arrays: Array) -> Array:
-    """``out``, or a fresh array shaped like ``arrays[0]`` in the dtype of them all."""
+def out_buffer(out: Array | None, *operands: Array | float) -> Array:
+    """``out``, or a fresh array of the operands' broadcast shape and common dtype.
+
+    Allocating first (rather than letting the first ufunc allocate) keeps a 0-d input a 0-d
+    array, which the in-place ufuncs after it need.
+    """
     if out is not None:
         return out
-    return np.empty(np.shape(arrays[0]), np.result_type(*arrays))
+    shape = np.broadcast_shapes(*(np.shape(x) for x in operands))
+    return np.empty(shape, np.result_type(*operands))
 
 
 def _sigmoid(z: Array, axis: int = -1, out: Array | None = None) -> Array:
@@ -50,7 +55,7 @@ def _sigmoid(z: Array, axis: int = -1, out: Array | None = None) -> Array:
     through it is exact. Its price is absolute rather than relative precision where σ is
     tiny (σ(−40) rounds to 0): harmless for hidden units, and the log losses clip ŷ.
     """
-    out = np.multiply(z, 0.5, out=_out(out, z, 0.5))
+    out = np.multiply(z, 0.5, out=out_buffer(out, z, 0.5))
     np.tanh(out, out=out)
     out *= 0.5
     out += 0.5
@@ -61,28 +66,28 @@ def _sigmoid_back(
     g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
 ) -> Array:
     """``g ⊙ a(1 − a)``, from the output alone."""
-    out = np.subtract(1, a, out=_out(out, g, a))
+    out = np.subtract(1, a, out=out_buffer(out, g, a))
     out *= a
     out *= g
     return out
 
 
 def _tanh(z: Array, axis: int = -1, out: Array | None = None) -> Array:
-    return np.tanh(z, out=_out(out, z, 0.5))
+    return np.tanh(z, out=out_buffer(out, z, 0.5))
 
 
 def _tanh_back(
     g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
 ) -> Array:
     """``g ⊙ (1 − a²)``, from the output alone."""
-    out = np.square(a, out=_out(out, g, a))
+    out = np.square(a, out=out_buffer(out, g, a))
     np.subtract(1, out, out=out)
     out *= g
     return out
 
 
 def _relu(z: Array, axis: int = -1, out: Array | None = None) -> Array:
-    return np.maximum(z, 0, out=_out(out, z))
+    return np.maximum(z, 0, out=out_buffer(out, z))
 
 
 def _relu_back(
@@ -90,7 +95,7 @@ def _relu_back(
 ) -> Array:
     """``g ⊙ 1[a > 0]``: ReLU's output says as much as its input (a > 0 exactly where z > 0)."""
     # The comparison writes its 0/1 straight into the float buffer: no boolean temporary.
-    out = np.greater(a, 0, out=_out(out, g, a))
+    out = np.greater(a, 0, out=out_buffer(out, g, a))
     out *= g
     return out
 
@@ -112,7 +117,7 @@ def _identity_back(
 def _softmax(z: Array, axis: int = -1, out: Array | None = None) -> Array:
     """exp(z) normalised along ``axis``; ``out`` may be ``z`` itself."""
     # Shift by the max so exp never overflows; the result is unchanged.
-    out = np.subtract(z, z.max(axis=axis, keepdims=True), out=_out(out, z, 0.5))
+    out = np.subtract(z, z.max(axis=axis, keepdims=True), out=out_buffer(out, z, 0.5))
     np.exp(out, out=out)
     out /= out.sum(axis=axis, keepdims=True)
     return out
@@ -122,7 +127,7 @@ def _softmax_back(
     g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
 ) -> Array:
     """J g with J = diag(a) − a aᵀ, without forming J: ``a ⊙ (g − ⟨a, g⟩)``."""
-    out = np.multiply(g, a, out=_out(out, g, a))
+    out = np.multiply(g, a, out=out_buffer(out, g, a))
     inner = out.sum(axis=axis, keepdims=True)
     np.subtract(g, inner, out=out)
     out *= a

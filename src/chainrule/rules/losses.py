@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chainrule.reader.ast import Add, Expr, Sym
+from chainrule.rules.activations import out_buffer
 from chainrule.rules.expr import call, div, mul, neg, num, one_minus, pow_, sub, total
 from chainrule.rules.layout import Layout
 
@@ -47,7 +48,8 @@ def _ce(yhat: Array, y: Array, m: int = 1) -> float:
 
 def _ce_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
     """−y / ŷ."""
-    out = np.divide(y, _clipped(yhat, False), out=out)
+    yh = _clipped(yhat, False)
+    out = np.divide(y, yh, out=out_buffer(out, yh, y))
     return np.negative(out, out=out)
 
 
@@ -59,7 +61,7 @@ def _mse(yhat: Array, y: Array, m: int = 1) -> float:
 
 def _mse_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
     """ŷ − y."""
-    return np.subtract(yhat, y, out=out)
+    return np.subtract(yhat, y, out=out_buffer(out, yhat, y))
 
 
 def _bce(yhat: Array, y: Array, m: int = 1) -> float:
@@ -71,7 +73,7 @@ def _bce(yhat: Array, y: Array, m: int = 1) -> float:
 def _bce_back(yhat: Array, y: Array, out: Array | None = None) -> Array:
     """(ŷ − y) / (ŷ(1 − ŷ))."""
     yh = _clipped(yhat, True)
-    out = np.subtract(yh, y, out=out)
+    out = np.subtract(yh, y, out=out_buffer(out, yh, y))
     out /= yh * (1 - yh)
     return out
 
@@ -172,7 +174,7 @@ class HeadRule:
 
     @staticmethod
     def backward(yhat: Array, y: Array, out: Array | None = None) -> Array:
-        return np.subtract(yhat, y, out=out)
+        return np.subtract(yhat, y, out=out_buffer(out, yhat, y))
 
     @staticmethod
     def delta(yhat: Expr, y: Expr) -> Expr:

@@ -1,0 +1,91 @@
+"""The reference network's working arrays: one preallocated set per batch size, reused.
+
+Owns :class:`Buffers` (every array a training step writes: z, a, ∂L/∂a, ∂L/∂z, ∂L/∂W, ∂L/∂b
+per layer) and :class:`BufferCache`, which keeps a few sets keyed by batch size. The network
+hands these arrays to the rule table's functions as their ``out=`` buffers, so a step
+allocates almost nothing; no formula lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[Any]
+
+_EMPTY_SHAPE = (0,)
+"""The shape of an unused slot (layer 0 has no z, the output no ∂L/∂a passed down, …)."""
+
+
+@dataclass(frozen=True)
+class Buffers:
+    """Working arrays for one batch size m, rows are examples; index l is layer l.
+
+    Attributes:
+        z: pre-activations ``(m, d_l)``.
+        a: activations ``(m, d_l)`` (index 0 unused: the input is the caller's array).
+        da: ∂L/∂a_l ``(m, d_l)``, for l = 1…L (at L, ∂L/∂ŷ when the head does not fuse).
+        dz: ∂L/∂z_l ``(m, d_l)``, the error δ_l.
+        dw: ∂L/∂W_l ``(d_{l−1}, d_l)``.
+        db: ∂L/∂b_l ``(d_l,)``, None for a layer without a bias.
+    """
+
+    z: list[Array]
+    a: list[Array]
+    da: list[Array]
+    dz: list[Array]
+    dw: list[Array]
+    db: list[Array | None]
+
+
+def allocate(m: int, sizes: Sequence[int], biases: Sequence[bool], dtype: type) -> Buffers:
+    """A fresh set of buffers for batches of ``m`` rows.
+
+    Args:
+        m: the batch size.
+        sizes: ``(d, d1, …, k)``.
+        biases: whether each layer 1…L has a bias.
+        dtype: the network's float type.
+    """
+
+    def per_layer(shape: Callable[[int], tuple[int, ...]]) -> list[Array]:
+        return [np.empty(_EMPTY_SHAPE, dtype)] + [np.empty(shape(i), dtype) for i in layers]
+
+    layers = range(1, len(sizes))
+    return Buffers(
+        z=per_layer(lambda i: (m, sizes[i])),
+        a=per_layer(lambda i: (m, sizes[i])),
+        da=per_layer(lambda i: (m, sizes[i])),
+        dz=per_layer(lambda i: (m, sizes[i])),
+        dw=per_layer(lambda i: (sizes[i - 1], sizes[i])),
+        db=[None, *(np.empty(sizes[i], dtype) if biases[i - 1] else None for i in layers)],
+    )
+
+
+class BufferCache:
+    """Buffer sets by batch size, the oldest dropped beyond ``capacity``.
+
+    A training run needs two (full batches and the last, shorter one); evaluation adds one.
+    """
+
+    def __init__(
+        self, sizes: Sequence[int], biases: Sequence[bool], dtype: type, capacity: int = 4
+    ) -> None:
+        self._sizes = tuple(sizes)
+        self._biases = tuple(biases)
+        self._dtype = dtype
+        self._capacity = capacity
+        self._sets: dict[int, Buffers] = {}
+
+    def get(self, m: int) -> Buffers:
+        """The buffers for batches of ``m`` rows, allocated on first use."""
+        bufs = self._sets.get(m)
+        if bufs is None:
+            if len(self._sets) >= self._capacity:
+                self._sets.pop(next(iter(self._sets)))
+            bufs = self._sets[m] = allocate(m, self._sizes, self._biases, self._dtype)
+        return bufs
