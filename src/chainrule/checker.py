@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 
 from chainrule.bind.document import BoundDocument, CheckOptions, bind_document
 from chainrule.judge.expected import Expected
 from chainrule.judge.repair import Context, _free_indices, search
-from chainrule.judge.verdicts import Judge, StepVerdict, make_instances
+from chainrule.judge.verdicts import Judge, SideResult, StepVerdict, make_instances
 from chainrule.reader.ast import Expr, Hadamard, Indexed, Sym, walk
 from chainrule.reader.claims import Document
 from chainrule.report.report import (
@@ -111,8 +112,20 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             if q is not None:
                 covered.add(q)
         prev_line: int | None = None
+        prev_shape: str | None = None
         for v in verdicts:
             used.update(v.assumptions)
+            if _ill_formed(v) and lhs_res is not None and lhs_res.error is None:
+                # An ill-formed product is wrong only when one transpose, reorder or layer
+                # change makes it equal to the truth (verified); otherwise: not verified.
+                shown = v.message.removeprefix("could not verify: ")
+                if prev_shape == shown:
+                    v = replace(v, verdict="incorrect", message=shown, introduces_error=False)
+                elif _one_shape_repair(judge, bound, expected.notation.names, v, lhs_res, scopes):
+                    v = replace(v, verdict="incorrect", message=shown, introduces_error=True)
+                prev_shape = shown if v.verdict == "incorrect" else None
+            else:
+                prev_shape = None
             diagnosis: tuple[Diagnosis, ...] = ()
             exp_latex = None
             if (
@@ -251,6 +264,38 @@ def _inherit(
     if fix is not None and not any(d.fix for d in rest):
         inherited[-1] = Diagnosis(inherited[-1].kind, inherited[-1].message, fix)
     return (*inherited, *rest)
+
+
+def _ill_formed(v: StepVerdict) -> bool:
+    return v.verdict == "unverifiable" and v.kind == "shape" and v.side.expr is not None
+
+
+def _one_shape_repair(
+    judge: Judge,
+    bound: BoundDocument,
+    names: dict[str, Sym],
+    v: StepVerdict,
+    lhs_res: SideResult,
+    scopes: list,  # type: ignore[type-arg]
+) -> bool:
+    assert v.side.expr is not None and v.lhs.expr is not None
+    ctx = Context(
+        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        label_indices=tuple(sorted(bound.binding.label_indices)),
+        depth=bound.model.spec.depth,
+        activations=tuple(layer.activation for layer in bound.model.spec.layers),
+    )
+    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx, budget=200, seconds=1.0)
+    return (
+        bool(repairs)
+        and len(repairs[0].edits) == 1
+        and repairs[0].edits[0].kind
+        in (
+            "transpose",
+            "shape",
+            "wrong_layer",
+        )
+    )
 
 
 def _with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
