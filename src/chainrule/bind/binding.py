@@ -28,7 +28,7 @@ SymKey = tuple[str, str, str]
 KNOWN_FUNCTIONS = {
     "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
     "identity": "identity", "softmax": "softmax", "log": "log", "ln": "log", "exp": "exp",
-    "diag": "diag", "sqrt": "sqrt", "max": "max",
+    "diag": "diag", "sqrt": "sqrt", "max": "max", "sech": "sech", "cosh": "cosh",
 }  # fmt: skip
 
 

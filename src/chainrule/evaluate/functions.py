@@ -40,6 +40,8 @@ ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
     "exp": (np.exp, np.exp),
     "log": (np.log, lambda z: 1.0 / z),
     "sqrt": (np.sqrt, lambda z: 0.5 / np.sqrt(z)),
+    "sech": (lambda z: 1.0 / np.cosh(z), lambda z: -np.tanh(z) / np.cosh(z)),
+    "cosh": (np.cosh, np.sinh),
 }
 
 

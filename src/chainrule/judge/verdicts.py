@@ -15,13 +15,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
+from chainrule.bind.refs import Literal
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
 from chainrule.judge.trees import map_tree
-from chainrule.reader.ast import Deriv, Expr, Sym, walk
+from chainrule.reader.ast import Call, Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
 
@@ -155,7 +157,32 @@ class Judge:
     def judge_chain(self, number: int, chain: Chain) -> list[StepVerdict]:
         if general_labels(chain):
             return self._judge_general(number, chain)
-        return self._judge_concrete(number, chain)
+        free = self._identity_variables(chain)
+        if not free:
+            return self._judge_concrete(number, chain)
+        # "tanh′(v) = 1 − tanh²(v)": v is any input; check at random points
+        symbols = self.bound.binding.symbols
+        rng = np.random.default_rng(7)
+        for k in free:
+            symbols[k] = Meaning(Literal(tuple(float(x) for x in rng.normal(size=5) * 1.5)))
+        try:
+            return self._judge_concrete(number, chain)
+        finally:
+            for k in free:
+                symbols.pop(k, None)
+
+    def _identity_variables(self, chain: Chain) -> list[tuple[str, str, str]]:
+        """Unbound plain arguments of ``f′(v)`` on the left: variables of an identity."""
+        lhs = chain.lhs.expr
+        if not (isinstance(lhs, Call) and lhs.prime and lhs.args):
+            return []
+        out = []
+        for arg in lhs.args:
+            if not isinstance(arg, Sym):
+                return []
+            if self.bound.binding.resolve(arg, set()) is None:
+                out.append((arg.name, arg.accent, arg.layer))
+        return out
 
     def _judge_general(self, number: int, chain: Chain) -> list[StepVerdict]:
         """A chain for a general layer l: right when right at every layer it can name."""

@@ -210,6 +210,9 @@ class Assembler:
     ) -> tuple[bool, Unit]:
         function_like = atom.kind == "op" or atom.name in FUNCTION_LETTERS
         head = self._function_head(raw, atom) if function_like else None
+        powered = self._powered_function(raw, atom, nxt) if function_like else None
+        if powered is not None:
+            return True, powered
         paren = nxt is not None and isinstance(nxt.atom, GroupAtom) and nxt.atom.kind == "paren"
         if head is not None and paren and nxt is not None and isinstance(nxt.atom, GroupAtom):
             call = self._call(atom, head, nxt.atom, _join(raw.span, nxt.atom.span))
@@ -247,6 +250,27 @@ class Assembler:
                 return False, self.posts(exp, raw.posts[1:], raw.span)
         sym = Sym(atom.name, style=atom.style, span=atom.span)
         return False, self.posts(sym, raw.posts, raw.span)
+
+    def _powered_function(
+        self, raw: RawFactor, atom: NameAtom, nxt: RawFactor | None
+    ) -> Expr | None:
+        """``\tanh^2(v)`` is (tanh v)², as trigonometry writes it (noted)."""
+        if len(raw.posts) != 1 or raw.posts[0].kind != "sup" or raw.posts[0].script is None:
+            return None
+        items = raw.posts[0].script.items
+        if len(items) != 1 or not isinstance(items[0].value, Num):
+            return None
+        if nxt is None or not isinstance(nxt.atom, GroupAtom) or nxt.atom.kind != "paren":
+            return None
+        span = _join(raw.span, nxt.atom.span)
+        call = self._call(atom, (0, ""), nxt.atom, span)
+        power = Pow(call, items[0].value, span=span)
+        self.ctx.note(
+            span,
+            f"read `{self.ctx.source(span)}` as ({atom.name} …)^{items[0].value.text}, "
+            "a power of the function's value",
+        )
+        return self.posts(power, nxt.posts, _join(raw.span, nxt.span))
 
     def _function_head(self, raw: RawFactor, atom: NameAtom) -> tuple[int, str] | None:
         """``(primes, layer)`` when every postfix is one a function name may carry."""
