@@ -4,7 +4,8 @@ Runs the checker on the labelled corpus in tests/corpus/check (labels proven by 
 numpy code in prove_labels.py) and prints: verdict accuracy, false alarms on correct lines
 (target 0), misses, lines left unverified, first-error accuracy, and the share of incorrect
 lines that got a verified fix. Not a timed test: run `python bench/check_quality.py`.
-Add `--verbose` to list every disagreement.
+Add `--verbose` to list every disagreement, `--corpus DIR` for another labelled corpus (such
+as the held-out one in tests/corpus/heldout, which chainrule was not tuned on).
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "check"
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
-    docs = json.loads((CORPUS / "labels.json").read_text())
+    corpus = CORPUS
+    if "--corpus" in argv:
+        corpus = Path(argv[argv.index("--corpus") + 1])
+    docs = json.loads((corpus / "labels.json").read_text())
     c: Counter[str] = Counter()
     first_ok = first_total = 0
     times = []
     for doc in docs:
-        path = CORPUS / doc["file"]
+        path = corpus / doc["file"]
         t0 = time.perf_counter()
         try:
             report = check(
