@@ -125,7 +125,8 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     notes: list[tuple[Span | None, str]] = []
     assumptions: list[str] = []
     chains = list(doc.chains)
-    spec, source, fn_names, fn_notes = _find_model(chains, options, notes, assumptions)
+    spec, source, fn_names, fn_notes = _find_model(chains, options, notes, assumptions, doc)
+    assumptions[:0] = list(fn_notes.values())  # how σ and g were identified comes first
     dims = parse_dims(options.dims, spec) if options.dims else _checking_dims(spec)
     model = build_model(spec, dims)
     binding = Binding(model)
@@ -257,6 +258,7 @@ def _find_model(
     options: CheckOptions,
     notes: list[tuple[Span | None, str]],
     assumptions: list[str],
+    doc: Document,
 ) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
     fn_names, fn_notes = _identify_functions(chains)
     if options.preset:
@@ -287,7 +289,11 @@ def _find_model(
             text = _spec_text(expanded, fn_names)
             if text is not None:
                 depth = text.count("W")
-                candidates.append((int(names_output), depth, text, side.source.strip()))
+                line = doc.position(side.span.start).line
+                where = f"line {line}: `{chain.lhs.source.strip()} = {side.source.strip()}`"
+                if side is chain.lhs:
+                    where = f"line {line}: `{side.source.strip()}`"
+                candidates.append((int(names_output), depth, text, where))
     candidates.sort(key=lambda c: (-c[0], -c[1]))
     for _, _, text, source in candidates:
         loss, loss_note = _find_loss(chains, text, fn_names)
@@ -297,7 +303,7 @@ def _find_model(
             continue
         if loss_note:
             assumptions.append(loss_note)
-        return spec, f"the problem statement ({source})", fn_names, fn_notes
+        return spec, f"the problem statement, {source}", fn_names, fn_notes
     raise ChainruleError(
         'found no network in the document: state it (e.g. "\\hat{y} = g(W_2\\sigma(W_1 x))"), '
         "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
