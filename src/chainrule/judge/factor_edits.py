@@ -29,6 +29,17 @@ from chainrule.reader.ast import (
 ONE = Num("1")
 
 
+def is_yhat_entry(e: Expr) -> bool:
+    """``ŷ_i``: one entry of the network's output."""
+    return (
+        isinstance(e, Indexed)
+        and isinstance(e.base, Sym)
+        and e.base.name == "y"
+        and e.base.accent == "hat"
+        and len(e.indices) == 1
+    )
+
+
 def one_minus(x: Expr) -> Add:
     return Add((ONE, Neg(x)))
 
@@ -170,10 +181,10 @@ def softmax_one_edits(
     fs = node.factors
     for i in range(len(fs) - 1):
         a, b = fs[i], fs[i + 1]
-        if not (_yhat_entry(a) and isinstance(b, Add) and len(b.terms) == 2):
+        if not (is_yhat_entry(a) and isinstance(b, Add) and len(b.terms) == 2):
             continue
         first, second = b.terms
-        if first != ONE or not isinstance(second, Neg) or not _yhat_entry(second.operand):
+        if first != ONE or not isinstance(second, Neg) or not is_yhat_entry(second.operand):
             continue
         u = a.indices[0]  # type: ignore[attr-defined]
         v = second.operand.indices[0]  # type: ignore[attr-defined]
@@ -189,13 +200,3 @@ def softmax_one_edits(
             replace_at(rhs, path, replace(node, factors=tuple(items))),
         )
     del names
-
-
-def _yhat_entry(e: Expr) -> bool:
-    return (
-        isinstance(e, Indexed)
-        and isinstance(e.base, Sym)
-        and e.base.name == "y"
-        and e.base.accent == "hat"
-        and len(e.indices) == 1
-    )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from chainrule.bind.refs import sym_text
-from chainrule.judge.factor_edits import chain_edits, softmax_one_edits
+from chainrule.judge.factor_edits import chain_edits, is_yhat_entry, softmax_one_edits
 from chainrule.judge.trees import Path, map_tree, paths, replace_at
 from chainrule.judge.verdicts import Judge, SideResult
 from chainrule.reader.ast import (
@@ -276,7 +276,7 @@ def _mul_edits(rhs: Expr, path: Path, node: Mul, ctx: Context) -> Iterator[Edit]
     # softmax Jacobian: ŷ_a (δ_bc − ŷ_d) → ŷ_u (δ_uv − ŷ_v)
     for i in range(len(factors) - 1):
         a, b = factors[i], factors[i + 1]
-        if _is_yhat_entry(a) and _is_delta_minus_yhat(b):
+        if is_yhat_entry(a) and _is_delta_minus_yhat(b):
             scope = list(dict.fromkeys([*ctx.label_indices, *ctx.lhs_indices, *_indices_in(rhs)]))
             for u, v in itertools.permutations(scope, 2):
                 yh = a.base  # type: ignore[attr-defined]
@@ -301,16 +301,6 @@ def _indices_in(e: Expr) -> list[str]:
     return out
 
 
-def _is_yhat_entry(e: Expr) -> bool:
-    return (
-        isinstance(e, Indexed)
-        and isinstance(e.base, Sym)
-        and e.base.name == "y"
-        and e.base.accent == "hat"
-        and len(e.indices) == 1
-    )
-
-
 def _is_delta_minus_yhat(e: Expr) -> bool:
     if not isinstance(e, Add) or len(e.terms) != 2:
         return False
@@ -320,7 +310,7 @@ def _is_delta_minus_yhat(e: Expr) -> bool:
         and isinstance(d.base, Sym)
         and d.base.name == "delta"
         and isinstance(n, Neg)
-        and _is_yhat_entry(n.operand)
+        and is_yhat_entry(n.operand)
     )
 
 
