@@ -177,9 +177,12 @@ class Network:
     def _forward(self, x: Array, bufs: Buffers) -> list[Array]:
         """Activations ``[x, a1, …, ŷ]``; z's are left in ``bufs.z``."""
         acts = [x]
+        depth = self.depth
         for i, rule in enumerate(self._activations, start=1):
             z = AFFINE.forward(self.weights[i - 1], acts[-1], self.biases[i - 1], ROWS, bufs.z[i])
-            acts.append(rule.forward(z, AXIS, out=bufs.a[i]))
+            # ŷ feeds the loss, whose log needs relative precision in the tails; hidden
+            # layers take the fast form (the output is only k wide, so exact costs little).
+            acts.append(rule.forward(z, AXIS, out=bufs.a[i], exact=i == depth))
         return acts
 
     def _backward(

@@ -43,19 +43,33 @@ def out_buffer(out: Array | None, *operands: Array | float) -> Array:
     """
     if out is not None:
         return out
-    shape = np.broadcast_shapes(*(np.shape(x) for x in operands))
+    shape = np.shape(operands[0])
+    for operand in operands[1:]:
+        other = np.shape(operand)
+        if other and other != shape:  # np.broadcast_shapes costs µs; skip it when it can
+            shape = np.broadcast_shapes(shape, other)
     return np.empty(shape, np.result_type(*operands))
 
 
-def _sigmoid(z: Array, axis: int = -1, out: Array | None = None) -> Array:
-    """σ(z) = ½ + ½·tanh(z/2); ``out`` may be ``z`` itself.
+def _sigmoid(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
+    """σ(z), as ½ + ½·tanh(z/2) or, with ``exact``, as 1/(1 + e^(−z)); ``out`` may be ``z``.
 
-    The tanh form never overflows (tanh saturates, so no sign split and no ``np.where``,
-    which costs ~35× more on a random-sign batch), and it is analytic, so a complex step
-    through it is exact. Its price is absolute rather than relative precision where σ is
-    tiny (σ(−40) rounds to 0): harmless for hidden units, and the log losses clip ŷ.
+    Both forms are analytic (a complex step through them is exact) and never overflow to a
+    wrong value. The tanh form is the fast one (no sign split, no ``np.where``, which costs
+    ~35× more on a random-sign batch; tanh is also ~2× cheaper than exp) but has absolute
+    rather than relative precision where σ is tiny: σ(−20) rounds to 0 in float32, harmless
+    for a hidden unit. ``exact`` keeps relative precision down to e^(−z) overflowing (σ(−30)
+    is 9.4e−14), which an output read by a log loss needs: a rounded 0 there would cost
+    −log(tiny) ≈ 87 and, for a non-fused head, zero the gradient.
     """
-    out = np.multiply(z, 0.5, out=out_buffer(out, z, 0.5))
+    out = out_buffer(out, z, 0.5)
+    if exact:
+        np.negative(z, out=out)
+        with np.errstate(over="ignore"):  # e^(−z) = ∞ gives σ = 1/∞ = 0, the right limit
+            np.exp(out, out=out)
+        out += 1
+        return np.divide(1, out, out=out)
+    np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     out *= 0.5
     out += 0.5
@@ -72,7 +86,7 @@ def _sigmoid_back(
     return out
 
 
-def _tanh(z: Array, axis: int = -1, out: Array | None = None) -> Array:
+def _tanh(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     return np.tanh(z, out=out_buffer(out, z, 0.5))
 
 
@@ -86,7 +100,7 @@ def _tanh_back(
     return out
 
 
-def _relu(z: Array, axis: int = -1, out: Array | None = None) -> Array:
+def _relu(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     return np.maximum(z, 0, out=out_buffer(out, z))
 
 
@@ -100,7 +114,7 @@ def _relu_back(
     return out
 
 
-def _identity(z: Array, axis: int = -1, out: Array | None = None) -> Array:
+def _identity(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     """``z`` itself, or a copy in ``out`` when a buffer is given."""
     if out is None or out is z:
         return z
@@ -114,7 +128,7 @@ def _identity_back(
     return _identity(g, axis, out)
 
 
-def _softmax(z: Array, axis: int = -1, out: Array | None = None) -> Array:
+def _softmax(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     """exp(z) normalised along ``axis``; ``out`` may be ``z`` itself."""
     # Shift by the max so exp never overflows; the result is unchanged.
     out = np.subtract(z, z.max(axis=axis, keepdims=True), out=out_buffer(out, z, 0.5))
@@ -143,7 +157,9 @@ class ActivationRule:
         name: canonical name (``sigmoid``).
         func: the function's name in expression trees (``sigma``); ``""`` for identity.
         explanation: the derivative in one sentence.
-        forward: ``forward(z, axis=-1, out=None) -> a``, into ``out`` when given.
+        forward: ``forward(z, axis=-1, out=None, exact=False) -> a``, into ``out`` when
+            given; ``exact`` asks for relative precision in the tails where a faster form
+            has only absolute precision (only sigmoid has two forms).
         backward: ``backward(g, a, z=None, axis=-1, out=None) -> ∂L/∂z`` given
             ``g = ∂L/∂a``, into ``out`` when given (a buffer distinct from ``g`` and ``a``).
         prime: for elementwise activations, the factors of f'(z) built from (a, z) entries;
