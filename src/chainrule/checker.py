@@ -253,10 +253,11 @@ def _inherit(
     """A carried error is named by the mistake where it entered (and its own fix kept)."""
     own = [d for d in diagnosis if d.kind not in kinds or d.fix]
     fix = next((d.fix for d in diagnosis if d.fix), None)
+    own_kinds = {d.kind for d in own}
     inherited = [
         Diagnosis(k, f"the {k.replace('_', ' ')} mistake of line {line}, carried here", None)
         for k in dict.fromkeys(kinds)
-        if k not in ("other",)
+        if k not in ("other",) and k not in own_kinds
     ]
     if not inherited:
         return diagnosis

@@ -87,7 +87,7 @@ def compare(lhs: Tensor, rhs: Tensor, scalar_gradient_row_ok: bool = True) -> Ou
     ok, err = _close(lhs, r)
     if ok:
         return Outcome(True, rel_error=err, layout=layout)
-    return Outcome(False, "value", "", rel_error=err)
+    return Outcome(False, "value", _where(lhs, r), rel_error=err)
 
 
 def _close(lhs: Tensor, rhs: Tensor) -> tuple[bool, float]:
@@ -131,3 +131,25 @@ def _diagonal_reading(lhs: Tensor, rhs: Tensor) -> Outcome | None:
     if ok:
         return Outcome(True, rel_error=err, layout="elementwise")
     return Outcome(False, "value", "", rel_error=err)
+
+
+def _where(lhs: Tensor, rhs: Tensor) -> str:
+    """Where the two sides differ most, as a sentence: the entry and both values."""
+    axes = lhs.axes
+    rank = 0 if lhs.is_scalar and rhs.is_scalar else 2
+    try:
+        a, b = np.broadcast_arrays(
+            np.real(_expand(lhs, axes, rank)), np.real(_expand(rhs, axes, rank))
+        )
+    except ValueError:
+        return ""
+    diff = np.abs(a - b)
+    if diff.size == 0 or not np.all(np.isfinite(diff)):
+        return "its value differs from the true value of the left-hand side"
+    pos = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    named = [f"{name} = {int(i) + 1}" for name, i in zip(axes, pos, strict=False)]
+    entry = f" at {', '.join(named)}" if named else ""
+    return (
+        f"its value differs from the true value of the left-hand side{entry} (true value "
+        f"{a[pos] + 0.0:.4g}, this line gives {b[pos] + 0.0:.4g}, on a random instance)"
+    )
