@@ -159,5 +159,5 @@ def test_printed_numpy_matches_truth(name: str) -> None:
 
 def test_names_render_in_a_students_notation() -> None:
     d = derive(preset("seed"), verify=False, names={"a2": "h", "yhat": "p"})
-    assert d.find("dW", 3).matrix_latex == "\\nabla_{W_{3}} L = \\delta_{3} h^\\top"
+    assert d.find("dW", 3).matrix_latex == "\\nabla_{W_{3}} L = \\delta_{3} h^{\\top}"
     assert d.find("dW", 3).index_text == "∂L/∂W₃,mn = δ₃,m h_n = (p_m − y_m) h_n"

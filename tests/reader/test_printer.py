@@ -28,7 +28,7 @@ from chainrule.reader.ast import (
     Vector,
 )
 from chainrule.reader.parse import parse_math
-from chainrule.reader.printer import to_latex, to_text
+from chainrule.reader.printer import DERIVATION, to_latex, to_text
 
 W3 = Sym("W", layer="3")
 YHAT = Sym("y", accent="hat")
@@ -71,6 +71,53 @@ def test_spellings(tree: Expr, latex: str, text: str) -> None:
     assert parse_math(latex).expr == tree
 
 
+# The derivation's spelling (derive, the rule table): (tree, LaTeX, text).
+DERIVATION_SPELLINGS: list[tuple[Expr, str, str]] = [
+    (Indexed(W3, ("m", "n")), "W_{3,mn}", "W₃,mn"),
+    (Indexed(YHAT, ("j",)), "\\hat{y}_{j}", "ŷ_j"),
+    (Indexed(Sym("W"), ("n12", "n11")), "W_{n_{12},n_{11}}", "W_n₁₂n₁₁"),
+    (Deriv(Sym("L"), W3, style="nabla"), "\\nabla_{W_{3}} L", "∇W₃ L"),
+    (
+        Add((W3, Neg(Mul((Sym("eta"), Deriv(Sym("L"), W3, style="nabla")))))),
+        "W_{3} - \\eta \\nabla_{W_{3}} L",
+        "W₃ − η ∇W₃ L",
+    ),
+    (
+        Hadamard((Mul((Transpose(W3), Sym("delta", layer="3"))), Sym("a", layer="2"))),
+        "\\left(W_{3}^{\\top} \\delta_{3}\\right) \\odot a_{2}",
+        "(W₃ᵀ δ₃) ⊙ a₂",
+    ),
+    (
+        Mul((Div(Num("1"), Sym("m")), Sym("delta", layer="2"), Transpose(Sym("x")))),
+        "\\frac{1}{m} \\delta_{2} x^{\\top}",
+        "(1/m) δ₂ xᵀ",
+    ),
+    (
+        Sum((Bound("j", Num("1"), Sym("k")),), Indexed(Sym("a"), ("j",))),
+        "\\sum_{j=1}^{k} a_{j}",
+        "Σ_j a_j",
+    ),
+    (
+        Indicator(Relation(Sym("z"), ">", Num("0"))),
+        "\\mathbb{1}\\left\\{z > 0\\right\\}",
+        "1[z > 0]",
+    ),
+    (Pow(Indexed(Sym("a"), ("m",)), Num("2")), "a_{m}^{2}", "a_m²"),
+    (Sym("1", style="mathbf"), "\\mathbf{1}", "𝟏"),
+]
+
+
+@pytest.mark.parametrize(("tree", "latex", "text"), DERIVATION_SPELLINGS)
+def test_derivation_spellings(tree: Expr, latex: str, text: str) -> None:
+    assert to_latex(tree, DERIVATION) == latex
+    assert to_text(tree, DERIVATION) == text
+
+
+def test_checker_spelling_keeps_derivatives_as_fractions() -> None:
+    grad = Deriv(Sym("L"), W3, style="nabla")
+    assert (to_latex(grad), to_text(grad)) == ("\\frac{\\partial L}{\\partial W_{3}}", "∂L/∂W₃")
+
+
 # -- round trip on random trees of the shapes the parser produces -------------------------
 _NAMES = ["a", "b", "x", "y", "z", "W", "L", "h", "k", "sigma", "delta", "eta", "f", "g", "e", "d"]
 _LAYERS = ["", "", "", "1", "2", "3", "l", "l+1", "l-1"]
@@ -107,7 +154,7 @@ def _branches(sub: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
             st.sampled_from([0, 0, 1]),
         ),
         st.builds(Call, st.just("max"), st.tuples(sub, sub)),
-        st.builds(Deriv, sub, sub),
+        st.builds(Deriv, sub, sub, st.sampled_from(["partial", "nabla"])),
         st.builds(
             Sum,
             st.tuples(
@@ -132,8 +179,16 @@ def test_print_then_parse_gives_the_same_tree(tree: Expr) -> None:
     assert parse_math(latex).expr == tree, latex
 
 
+@settings(max_examples=300, deadline=None)
+@given(trees)
+def test_derivation_spelling_reads_back_the_same(tree: Expr) -> None:
+    latex = to_latex(tree, DERIVATION)
+    assert parse_math(latex).expr == tree, latex
+
+
 @settings(max_examples=200, deadline=None)
 @given(trees)
 def test_text_printer_handles_every_tree(tree: Expr) -> None:
-    text = to_text(tree)
-    assert text and "\\" not in text
+    for spelling in (None, DERIVATION):
+        text = to_text(tree) if spelling is None else to_text(tree, spelling)
+        assert text and "\\" not in text

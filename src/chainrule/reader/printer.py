@@ -6,13 +6,23 @@ lower than its place requires is wrapped. ``to_latex`` is the inverse of ``parse
 every tree the parser produces: ``parse_math(to_latex(e)).expr == e`` (a property test).
 A few spellings exist only for that guarantee: a bare ``d`` factor prints as ``{d}`` (so
 ``d x/d y`` is not read as a derivative), ``{e}^{x}`` is a power and not ``\\exp``, and a
-group after ``f``, ``g``, ``\\sigma`` is braced (so it is not read as a call). Every
-derivative prints as ``\\frac{\\partial …}{\\partial …}`` (``Deriv.style`` is not kept).
+group after ``f``, ``g``, ``\\sigma`` is braced (so it is not read as a call). A derivative
+prints as ``\\frac{\\partial …}{\\partial …}`` (``Deriv.style`` is not kept), except in the
+derivation's spelling, where ``\\nabla_{W} L`` stays a gradient when its variable is a name or
+an entry.
+
+``derive`` and the rule table print through this module too (``chainrule.rules.render``
+only renames symbols first); :class:`Spelling` holds the few choices where a derivation is
+written differently from a checked line (``W₃,mn``, ``Σ_j`` and ``∇W₃ L`` rather than ``W₃ₘₙ``,
+``Σ_{j=1}^{k}`` and ``∂L/∂W₃``). Parentheses come from the one table; a spelling may
+only add some the table lets a reader leave out (``(W₃ᵀ δ₃) ⊙ a₂``).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
 
 from chainrule.reader.ast import (
     Add,
@@ -64,9 +74,46 @@ _SUP_TEXT = dict(zip("0123456789+-=()inlkmj", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻
 _ACCENT_MARK = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "vec": "\u20d7"}
 _ACCENT_MARK |= {"check": "\u030c", "dot": "\u0307"}
 _OP_TEXT = {"cdot": "·", "times": "×", "odot": "⊙", "circ": "∘"}
+_BOLD_DIGITS = dict(zip("0123456789", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗", strict=True))
+_NUMBERED_LETTER = re.compile(r"([a-z])(\d+)")  # deep networks' index letters: n12
 
 
-def to_latex(expr: Expr) -> str:
+@dataclass(frozen=True)
+class Spelling:
+    """How entries, sums, indicators and gradients are spelled.
+
+    Attributes:
+        subscript_letters: index letters as subscripts (``ŷᵢ``, ``W₃ₘₙ``); False writes
+            them after ``_`` or, behind a layer number, ``,`` (``ŷ_i``, ``W₃,mn``).
+        sum_limits: ``Σ_{j=1}^{k}``; False writes the index only (``Σ_j``).
+        indicator_brackets: ``1[z > 0]`` rather than ``𝟙{z > 0}``.
+        nabla: a derivative written ``∇_W L`` prints so (LaTeX and text); otherwise every
+            derivative prints as ``∂L/∂W``.
+        grouped_products: a product inside ``⊙`` is wrapped though juxtaposition binds
+            tighter, as a page of backprop writes (W₃ᵀ δ₃) ⊙ σ′(z₂).
+    """
+
+    subscript_letters: bool = True
+    sum_limits: bool = True
+    indicator_brackets: bool = False
+    nabla: bool = False
+    grouped_products: bool = False
+
+
+CHECKER = Spelling()
+"""The checker's spelling: compact subscripts, sums with their limits."""
+
+DERIVATION = Spelling(
+    subscript_letters=False,
+    sum_limits=False,
+    indicator_brackets=True,
+    nabla=True,
+    grouped_products=True,
+)
+"""How ``derive`` and the rule table write formulas: ``δ₃,m``, ``Σ_j``, ``1[z > 0]``."""
+
+
+def to_latex(expr: Expr, spelling: Spelling = CHECKER) -> str:
     """Clean LaTeX for ``expr``; reading it back with ``parse_math`` gives the same tree.
 
     Example:
@@ -74,10 +121,10 @@ def to_latex(expr: Expr) -> str:
         >>> to_latex(Transpose(Sym("W", layer="3")))
         'W_{3}^{\\\\top}'
     """
-    return _Printer(unicode=False).show(expr, 0)
+    return _Printer(unicode=False, spelling=spelling).show(expr, 0)
 
 
-def to_text(expr: Expr) -> str:
+def to_text(expr: Expr, spelling: Spelling = CHECKER) -> str:
     """Unicode plain text for the terminal: ``ŷ``, ``W₃ᵀ``, ``⊙``, ``∂L/∂W₃``.
 
     Example:
@@ -85,12 +132,13 @@ def to_text(expr: Expr) -> str:
         >>> to_text(Transpose(Sym("W", layer="3")))
         'W₃ᵀ'
     """
-    return _Printer(unicode=True).show(expr, 0)
+    return _Printer(unicode=True, spelling=spelling).show(expr, 0)
 
 
 class _Printer:
-    def __init__(self, unicode: bool) -> None:
+    def __init__(self, unicode: bool, spelling: Spelling = CHECKER) -> None:
         self.unicode = unicode
+        self.spelling = spelling
 
     # -- framing ---------------------------------------------------------------------------
     def show(self, expr: Expr, need: int) -> str:
@@ -116,21 +164,22 @@ class _Printer:
             case Add():
                 return self.add(expr), _P["add"]
             case Mul(op=""):
-                return self.juxtaposed(expr), _P["juxtapose"]
+                return self.juxtaposed(expr)
             case Mul(op=op):
                 sep = f" {_OP_TEXT[op]} " if self.unicode else f" \\{op} "
                 factors = (self.show(f, _P["juxtapose"]) for f in expr.factors)
                 return sep.join(factors), _P["explicit"]
             case Hadamard(op=op):
                 sep = f" {_OP_TEXT.get(op, '⊙')} " if self.unicode else f" \\{op} "
-                return sep.join(self.show(f, _P["explicit"]) for f in expr.factors), _P["hadamard"]
+                need = self.factor_need if self.spelling.grouped_products else self.op_need
+                return sep.join(self.show(f, need(f)) for f in expr.factors), _P["hadamard"]
             case Div():
                 return self.div(expr)
             case Pow(base=b, exponent=e):
                 return self.power(b, e), _P["postfix"]
             case Transpose(operand=o):
                 mark = "ᵀ" if self.unicode else "^{\\top}"
-                return self.base(o) + mark, _P["postfix"]
+                return self.base(o, raised=True) + mark, _P["postfix"]
             case Call():
                 return self.call(expr)
             case Deriv():
@@ -147,6 +196,8 @@ class _Printer:
                 return self.paren(", ".join(shown), square=True), _P["atom"]
             case Indicator(condition=c):
                 inner = self.relation(c)
+                if self.unicode and self.spelling.indicator_brackets:
+                    return f"1[{inner}]", _P["atom"]
                 return (
                     f"𝟙{{{inner}}}"
                     if self.unicode
@@ -170,6 +221,8 @@ class _Printer:
     def sym(self, s: Sym, with_layer: bool = True) -> str:
         text = self.name(s.name)
         if self.unicode:
+            if s.style == "mathbf" and s.name in _BOLD_DIGITS:
+                text = _BOLD_DIGITS[s.name]  # the ones vector 𝟏
             if s.accent in _ACCENT_MARK:
                 text = unicodedata.normalize("NFC", text + _ACCENT_MARK[s.accent])
         else:
@@ -205,10 +258,21 @@ class _Printer:
                 out.append(c)
         return "".join(out)
 
-    def indices(self, names: tuple[str, ...]) -> str:
+    def index_name(self, name: str) -> str:
+        """An index letter; a numbered one (``n12``, deep networks) gets a subscript."""
+        numbered = _NUMBERED_LETTER.fullmatch(name)
+        if numbered is None:
+            return self.name(name)
+        if self.unicode:
+            return numbered[1] + "".join(_SUB_TEXT[c] for c in numbered[2])
+        return f"{numbered[1]}_{{{numbered[2]}}}"
+
+    def indices(self, names: tuple[str, ...], sep: str = "_") -> str:
+        if self.unicode and not self.spelling.subscript_letters:
+            return sep + "".join(self.index_name(n) for n in names)
         if self.unicode and all(n in _SUB_TEXT for n in names):
             return "".join(_SUB_TEXT[n] for n in names)
-        shown = [self.name(n) for n in names]
+        shown = [self.index_name(n) for n in names]
         single = all(len(n) == 1 and n.isalpha() for n in names)
         joined = "".join(shown) if single else ",".join(shown)
         return f"_{joined}" if self.unicode and len(names) == 1 else f"_{{{joined}}}"
@@ -218,7 +282,7 @@ class _Printer:
         if isinstance(base, Sym):
             if base.layer.isdigit():
                 if self.unicode:
-                    return self.sym(base) + self.indices(names)
+                    return self.sym(base) + self.indices(names, sep=",")
                 rest = self.indices(names)[2:-1]
                 return f"{self.sym(base, False)}_{{{base.layer},{rest}}}"
             if names[0].isdigit() and not base.layer and not self.unicode:
@@ -226,13 +290,15 @@ class _Printer:
             return self.sym(base) + self.indices(names)
         return self.base(base) + self.indices(names)
 
-    def base(self, e: Expr) -> str:
-        """``e`` as the base of a postfix (``^``, ``_``, ``ᵀ``)."""
+    def base(self, e: Expr, raised: bool = False) -> str:
+        """``e`` as the base of a postfix (``_``; with ``raised``, ``^`` or ``ᵀ``)."""
         if isinstance(e, Sym) and e.name == "e" and not self.unicode and not e.layer:
             return "{" + self.sym(e) + "}"
         if isinstance(e, Sym) and e.layer and not e.layer.isdigit():  # no `W^{(l)}^{\top}`
             return self.paren(self.sym(e))
-        return self.show(e, _P["atom"] if not isinstance(e, Sym) else _P["postfix"])
+        # An entry of a name takes a power or transpose as is: `a_{m}^{2}` reads as (a_m)².
+        entry = raised and isinstance(e, Indexed) and isinstance(e.base, Sym)
+        return self.show(e, _P["postfix"] if isinstance(e, Sym) or entry else _P["atom"])
 
     # -- operators -------------------------------------------------------------------------
     def add(self, e: Add) -> str:
@@ -244,12 +310,18 @@ class _Printer:
                 out += " + " + self.show(term, _P["prefix"])
         return out
 
-    def juxtaposed(self, e: Mul) -> str:
+    def juxtaposed(self, e: Mul) -> tuple[str, int]:
         parts: list[str] = []
         previous: Expr | None = None
-        for factor in e.factors:
+        prec_out = _P["juxtapose"]
+        for n, factor in enumerate(e.factors):
             text, prec = self.render(factor)
-            if prec < _P["slash"]:
+            if prec == _P["prefix"] and n == len(e.factors) - 1:
+                # `η ∇_W L`, `a Σ_i b_i`: a trailing Σ or ∇ takes the rest of the term as
+                # written, so it needs no parentheses, but the product as a whole then
+                # binds as loosely as the Σ does.
+                prec_out = _P["prefix"]
+            elif prec < self.factor_need(factor):
                 text = self.paren(text)
             elif _bare_d(factor) and not self.unicode:
                 text = "{d}"
@@ -261,7 +333,19 @@ class _Printer:
                 text = "{" + text + "}"
             parts.append(text)
             previous = factor
-        return " ".join(parts)
+        return " ".join(parts), prec_out
+
+    def factor_need(self, factor: Expr) -> int:
+        """The precedence a factor of a product (juxtaposed or ``⊙``) must have to go bare.
+
+        In text `1/m δ aᵀ` could be read as 1/(m δ aᵀ): an inline quotient among other
+        factors is wrapped, though `/` binds tightest (LaTeX prints ``\\frac``).
+        """
+        return _P["postfix"] if self.unicode and isinstance(factor, Div) else _P["slash"]
+
+    def op_need(self, factor: Expr) -> int:
+        """The precedence a factor of ``⊙`` must have to go bare (a product may)."""
+        return _P["postfix"] if self.unicode and isinstance(factor, Div) else _P["explicit"]
 
     def div(self, e: Div) -> tuple[str, int]:
         simple = (Sym, Num, Indexed, Call, Norm)
@@ -283,9 +367,9 @@ class _Printer:
         if self.unicode:
             plain = e.text if isinstance(e, Num) else ""
             if plain and all(c in _SUP_TEXT for c in plain):
-                return self.base(b) + "".join(_SUP_TEXT[c] for c in plain)
-            return f"{self.base(b)}^({self.show(e, 0)})"
-        return f"{self.base(b)}^{{{self.show(e, 0)}}}"
+                return self.base(b, raised=True) + "".join(_SUP_TEXT[c] for c in plain)
+            return f"{self.base(b, raised=True)}^({self.show(e, 0)})"
+        return f"{self.base(b, raised=True)}^{{{self.show(e, 0)}}}"
 
     def call(self, e: Call) -> tuple[str, int]:
         args = ", ".join(self.show(a, 0) for a in e.args)
@@ -318,6 +402,10 @@ class _Printer:
         return f"\\operatorname{{{shown}}}"
 
     def deriv(self, e: Deriv) -> tuple[str, int]:
+        if self.spelling.nabla and e.style == "nabla" and isinstance(e.wrt, Sym | Indexed):
+            # `\nabla_{W} L` takes the rest of its term, like `\sum`.
+            under, of = self.show(e.wrt, 0), self.show(e.of, _P["prefix"])
+            return (f"∇{under} {of}" if self.unicode else f"\\nabla_{{{under}}} {of}"), _P["prefix"]
         of, wrt = self.deriv_part(e.of), self.deriv_part(e.wrt)
         if self.unicode:
             return f"∂{of}/∂{wrt}", _P["slash"]
@@ -334,13 +422,16 @@ class _Printer:
         bounds = ",".join(self.bound(b) for b in e.bounds)
         upper = e.bounds[-1].upper if len(e.bounds) == 1 else None
         sym = "Σ" if self.unicode else "\\sum"
+        if self.unicode and not self.spelling.sum_limits:
+            names = ",".join(self.index_name(b.index) for b in e.bounds)
+            return f"Σ_{names} {self.show(e.body, _P['prefix'])}"
         text = f"{sym}_{{{bounds}}}"
         if upper is not None:
             text += f"^{{{self.show(upper, 0)}}}"
         return f"{text} {self.show(e.body, _P['prefix'])}"
 
     def bound(self, b: Bound) -> str:
-        name = self.name(b.index)
+        name = self.index_name(b.index)
         return name if b.lower is None else f"{name}={self.show(b.lower, 0)}"
 
     def relation(self, r: Relation) -> str:
