@@ -343,6 +343,7 @@ def _diagnose(
         depth=bound.model.spec.depth,
         activations=tuple(layer.activation for layer in bound.model.spec.layers),
         derivatives=() if indexed else _layer_derivatives(bound, names),
+        batch=bound.model.dims.batch is not None,
     )
     repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
     out: list[Diagnosis] = []

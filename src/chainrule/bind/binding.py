@@ -16,7 +16,7 @@ import numpy as np
 
 from chainrule.bind.refs import Const, NodeRef, key, sym_text
 from chainrule.evaluate.tensor import EvalError, Unbound
-from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Sym, Transpose
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, Transpose
 
 if TYPE_CHECKING:
     from chainrule.evaluate.evaluator import Evaluator
@@ -113,13 +113,44 @@ class Binding:
             node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
             note = f"{sym_text(sym)} is the layer-{layer} activation." if name == "h" else ""
             return Meaning(NodeRef(node), note)
+        batch = self.model.dims.batch
         if name == "delta" and 1 <= layer <= depth:
+            if batch is not None:
+                return Meaning(
+                    Mul((Const(float(batch), "m"), Deriv(Sym("L"), NodeRef(f"z{layer}")))),
+                    f"{sym_text(sym)} is the per-example error m·∂J/∂Z{_sub(layer)} (the "
+                    "derivative of the summed loss), as in batched derivations.",
+                )
             return Meaning(
                 Deriv(Sym("L"), NodeRef(f"z{layer}")),
                 f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} "
                 f"(the gradient of the loss with respect to layer {layer}'s pre-activation).",
             )
-        return None
+        return self._gradient_name(sym, name, layer, depth, batch)
+
+    def _gradient_name(
+        self, sym: Sym, name: str, layer: int, depth: int, batch: int | None
+    ) -> Meaning | None:
+        """deeplearning.ai's dW, db (of the averaged cost) and dZ, dA (of the summed loss)."""
+        if len(name) != 2 or name[0] != "d" or name[1] not in "WbZzAa":
+            return None
+        letter = name[1].lower() if name[1] in "ZA" else name[1]
+        if letter == "a":
+            node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
+        else:
+            node = f"{letter}{layer}"
+        if node not in self.model.nodes:
+            return None
+        grad: Expr = Deriv(Sym("L"), NodeRef(node))
+        if letter in "za" and batch is not None:
+            grad = Mul((Const(float(batch), "m"), grad))
+            note = (
+                f"{sym_text(sym)} is m·∂J/∂{name[1]}{_sub(layer)}, the derivative of the "
+                "summed loss"
+            )
+        else:
+            note = f"{sym_text(sym)} is ∂J/∂{name[1]}{_sub(layer)}"
+        return Meaning(grad, note + " (deeplearning.ai's naming).")
 
     @staticmethod
     def _layer_number(label: str, depth: int) -> int | None:

@@ -66,6 +66,8 @@ class BoundDocument:
     notes: list[tuple[Span | None, str]] = field(default_factory=list)
 
 
+ERROR_NAMES = ("delta", "dZ", "dz", "dW", "db", "dA", "da")
+"""Names whose equations are claims about gradients: δ⁽ˡ⁾ and deeplearning.ai's dZ, dW, …"""
 ACTIVATION_CANDIDATES = ("sigmoid", "tanh", "relu", "identity", "softmax")
 USUAL = {"sigma": "sigmoid", "g": "softmax", "phi": "sigmoid", "varphi": "sigmoid"}
 
@@ -90,7 +92,7 @@ def is_claim(chain: Chain) -> bool:
     base = lhs.base if isinstance(lhs, Indexed) else lhs
     return (
         isinstance(base, Sym)
-        and base.name == "delta"
+        and base.name in ERROR_NAMES
         and bool(base.layer)
         and (chain.intro == "" or any(s.expr is not None and _has_deriv(s.expr) for s in chain.rhs))
     )
@@ -237,11 +239,9 @@ def _checking_dims(spec: ModelSpec) -> Dims:
 def _usual_functions(spec: ModelSpec, binding: Binding) -> None:
     """σ (or φ) for the hidden activation and g for the output's, when the text is silent."""
     hidden = {layer.activation for layer in spec.layers[:-1]}
-    usual = {"g": spec.layers[-1].activation}
+    usual = {"g": spec.layers[-1].activation, "sigma": "sigmoid"}  # σ: the logistic function
     if len(hidden) == 1:
-        usual["sigma"] = usual["phi"] = usual["varphi"] = next(iter(hidden))
-    elif not hidden:
-        usual["sigma"] = spec.layers[-1].activation
+        usual["phi"] = usual["varphi"] = next(iter(hidden))
     for name, act in usual.items():
         if name in binding.function_names:
             continue

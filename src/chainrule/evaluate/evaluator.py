@@ -391,7 +391,7 @@ class Evaluator:
         if name == "network":
             return self._network(e)
         args = [self.eval(a) for a in e.args]
-        return functions.apply(name, args, e.prime, e)
+        return functions.apply(name, args, e.prime, e, self.binding.model.spec.batch)
 
     def _network(self, e: Call) -> Tensor:
         if len(e.args) != 1:

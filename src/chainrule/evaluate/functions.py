@@ -52,7 +52,7 @@ def softmax(z: Array, axis: int) -> Array:
     return out
 
 
-def apply(name: str, args: list[Tensor], prime: int, node: object) -> Tensor:
+def apply(name: str, args: list[Tensor], prime: int, node: object, batch: str = "none") -> Tensor:
     """Apply function ``name`` (canonical: ``sigmoid``, ``softmax``, ``diag``, …)."""
     if name == "max" and len(args) == 2:
         a, b = args
@@ -86,6 +86,10 @@ def apply(name: str, args: list[Tensor], prime: int, node: object) -> Tensor:
         if t.struct[1] == 1:
             return Tensor(softmax(t.data, -2), t.axes)
         if t.struct[0] == 1:
+            return Tensor(softmax(t.data, -1), t.axes)
+        if batch == "columns":  # one example per column
+            return Tensor(softmax(t.data, -2), t.axes)
+        if batch == "rows":
             return Tensor(softmax(t.data, -1), t.axes)
         raise ShapeMismatch(f"softmax of {describe_struct(t)}", node)
     if name == "diag":

@@ -141,8 +141,13 @@ def _union(a: Tensor, b: Tensor) -> tuple[str, ...]:
 
 def elementwise(a: Tensor, b: Tensor, op: str, what: str) -> Tensor:
     """``a op b`` entry by entry; a scalar structural part broadcasts, else shapes must match."""
+    if a.struct == (1, 1) and b.struct not in ((), (1, 1)):
+        a = Tensor(a.data[..., 0, 0], a.axes, a.jacobian)  # a 1×1 matrix is a number
+    if b.struct == (1, 1) and a.struct not in ((), (1, 1)):
+        b = Tensor(b.data[..., 0, 0], b.axes, b.jacobian)
     axes = _union(a, b)
-    if not a.is_scalar and not b.is_scalar and a.struct != b.struct:
+    mismatched = not a.is_scalar and not b.is_scalar and a.struct != b.struct
+    if mismatched and not _broadcasts(a.struct, b.struct):
         raise ShapeMismatch(
             f"{what}: {describe_struct(a)} and {describe_struct(b)} do not have the same shape"
         )
@@ -159,6 +164,14 @@ def elementwise(a: Tensor, b: Tensor, op: str, what: str) -> Tensor:
     else:  # pragma: no cover - programming error
         raise AssertionError(op)
     return Tensor(out, axes, a.jacobian or b.jacobian)
+
+
+def _broadcasts(s: tuple[int, ...], t: tuple[int, ...]) -> bool:
+    """A column (n×1) against an n×m matrix, or a row (1×m) against n rows: a bias added to
+    every example of a mini-batch, as batched derivations write it."""
+    same_rows = s[0] == t[0] and s[0] > 1 and 1 in (s[1], t[1])
+    same_cols = s[1] == t[1] and s[1] > 1 and 1 in (s[0], t[0])
+    return same_rows or same_cols
 
 
 def matmul(a: Tensor, b: Tensor, what: str) -> Tensor:

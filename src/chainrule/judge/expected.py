@@ -38,6 +38,8 @@ class Notation:
     names: dict[str, Sym]
     used_letters: set[str]
     introduced: list[tuple[str, str]]  # (node, latex definition) for names we made up
+    error_name: str = "delta"
+    """What the author calls the error signal: δ, or deeplearning.ai's dZ."""
 
 
 def author_notation(bound: BoundDocument) -> Notation:
@@ -77,7 +79,8 @@ def author_notation(bound: BoundDocument) -> Notation:
             introduced.append((node, "h"))
         else:
             introduced.append((node, f"a_{{{layer}}}"))
-    return Notation(names, letters, introduced)
+    error_name = "dZ" if any(k[0] in ("dZ", "dz") for k in used_syms) else "delta"
+    return Notation(names, letters, introduced, error_name)
 
 
 def _rename(e: Expr, notation: Notation, letter_map: dict[str, str]) -> Expr:
@@ -86,6 +89,8 @@ def _rename(e: Expr, notation: Notation, letter_map: dict[str, str]) -> Expr:
     def fn(n: Expr) -> Expr | None:
         if isinstance(n, Sym) and key(n) in by_key:
             return by_key[key(n)]
+        if isinstance(n, Sym) and n.name == "delta" and n.layer and notation.error_name != "delta":
+            return replace(n, name=notation.error_name)
         if isinstance(n, Indexed):
             return replace(n, indices=tuple(letter_map.get(i, i) for i in n.indices))
         if isinstance(n, Sum):

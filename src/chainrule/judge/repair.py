@@ -22,6 +22,7 @@ from chainrule.reader.ast import (
     Add,
     Call,
     Deriv,
+    Div,
     Expr,
     Hadamard,
     Indexed,
@@ -54,6 +55,8 @@ class Context:
     depth: int
     activations: tuple[str, ...]  # per layer 1..L
     derivatives: tuple[tuple[str, Expr], ...] = ()
+    batch: bool = False
+    """A mini-batch model: a missing or extra 1/m is a mistake worth trying."""
     """Each hidden layer's activation derivative in the author's names: ("2", h ⊙ (1 − h))."""
 
 
@@ -122,12 +125,33 @@ def edits(rhs: Expr, ctx: Context) -> Iterator[Edit]:
             f"the factor {text(deriv)} (the derivative of layer {label}'s activation) is missing",
             extended,
         )
+    # -- the average over the mini-batch
+    if ctx.batch:
+        yield from _one_over_m(rhs)
     # -- sign
     if isinstance(rhs, Neg):
         yield Edit("sign", "the sign is wrong: drop the minus", rhs.operand)
     else:
         yield Edit("sign", "the sign is wrong", Neg(rhs))
     yield from _label_swaps(rhs)  # after the sign: ŷ − y for y − ŷ is a sign slip
+
+
+def _one_over_m(rhs: Expr) -> Iterator[Edit]:
+    """Add or drop the 1/m of a mini-batch average."""
+    one_over_m = Div(Num("1"), Sym("m"))
+    if isinstance(rhs, Mul) and one_over_m in rhs.factors:
+        rest = tuple(f for f in rhs.factors if f != one_over_m)
+        yield Edit(
+            "extra_factor",
+            "the factor 1/m should not be there",
+            rest[0] if len(rest) == 1 else replace(rhs, factors=rest),
+        )
+    else:
+        yield Edit(
+            "missing_factor",
+            "the factor 1/m is missing: the cost is the average over the m examples",
+            Mul((one_over_m, rhs)),
+        )
 
 
 def _label_swaps(rhs: Expr) -> Iterator[Edit]:

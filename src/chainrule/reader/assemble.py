@@ -17,6 +17,7 @@ Every reading that is not the literal one adds a note (``read `W_3_{mn}` as `W_{
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from lark import Token
@@ -63,6 +64,11 @@ from chainrule.reader.symbols import FUNCTION_LETTERS
 
 Unit = Expr | Head
 _HADAMARD_OPS = ("odot", "circ")
+GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x")
+GLUE_NOTE = "in deeplearning.ai's notation"
+_LAYER_THEN_T = re.compile(
+    r"[(\[]\s*([0-9]+|[A-Za-z](?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
+)
 
 
 @dataclass
@@ -550,9 +556,42 @@ class Assembler:
 
     def _juxtaposed(self, entries: list[_Entry]) -> Expr:
         values = [self._check_factor(e) for e in entries]
+        values = self._glued_d(entries, values)
         if len(values) == 1:
             return values[0]
         return Mul(tuple(values), "", span=_span_of(entries))
+
+    def _glued_d(self, entries: list[_Entry], values: list[Expr]) -> list[Expr]:
+        """``dZ^{[2]}``, ``dW1``: deeplearning.ai's names for gradients, read as one name."""
+        out: list[Expr] = []
+        k = 0
+        while k < len(values):
+            v = values[k]
+            nxt = values[k + 1] if k + 1 < len(values) else None
+            glued = (
+                isinstance(v, Sym)
+                and v.name == "d"
+                and not v.layer
+                and not v.accent
+                and nxt is not None
+                and entries[k].span.end == entries[k + 1].span.start
+            )
+            base = nxt.operand if isinstance(nxt, Transpose) else nxt
+            if glued and isinstance(base, Sym) and base.name in GRADIENT_NAMES:
+                named = replace(base, name="d" + base.name)
+                joined = Transpose(named, nxt.style) if isinstance(nxt, Transpose) else named
+                span = _join(entries[k].span, entries[k + 1].span)
+                self.ctx.note(
+                    span,
+                    f"read `{self.ctx.source(span)}` as the name d{base.name} (the gradient "
+                    f"with respect to {base.name}, {GLUE_NOTE})",
+                )
+                out.append(replace(joined, span=span))
+                k += 2
+                continue
+            out.append(v)
+            k += 1
+        return out
 
     def _check_factor(self, entry: _Entry) -> Expr:
         unit = entry.unit
@@ -617,6 +656,20 @@ class Assembler:
                 expr = self._prime(expr, span)
             return expr
         layer = _paren_layer(item)
+        if not layer:
+            layered = self._layer_then_transpose(post)
+            if layered is not None and isinstance(expr, Sym) and not expr.layer:
+                label, after = layered
+                named = replace(expr, layer=label, span=span)
+                if after.isdigit():  # `A^{[1]2}`: (A⁽¹⁾)², noted since it could be read otherwise
+                    self.ctx.note(
+                        span,
+                        f"read `{self.ctx.source(span)}` as layer {label}'s {expr.name} to the "
+                        f"power {after}",
+                    )
+                    return Pow(named, Num(after), span=span)
+                # `A^{[1]T}`, `W^{(2)T}`: layer 1, transposed
+                return Transpose(named, "T", span=span)
         if isinstance(expr, Sym) and not expr.layer and layer:
             return replace(expr, layer=layer, span=span)
         base = expr.base if isinstance(expr, Indexed) else None
@@ -634,6 +687,13 @@ class Assembler:
                 )
                 return replace(expr, layer=value.text, span=span)
         return Pow(expr, value, span=span)
+
+    def _layer_then_transpose(self, post: Post) -> tuple[str, str] | None:
+        """A superscript ``(l)T``/``[l]T`` or ``[l]2``: the layer label and what follows it."""
+        assert post.script is not None
+        text = self.ctx.source(post.script.span).strip("{} ")
+        m = _LAYER_THEN_T.fullmatch(text)
+        return (m.group(1).replace(" ", ""), m.group(2)) if m else None
 
     def _prime(self, expr: Expr, span: Span) -> Expr:
         if isinstance(expr, Call) and not expr.args:
@@ -756,8 +816,8 @@ def _paren_layer(item: Item) -> str:
     raw = item.single
     if raw is None or raw.posts or not isinstance(raw.atom, GroupAtom):
         return ""
-    if raw.atom.kind != "paren" or len(raw.atom.items) != 1:
-        return ""
+    if raw.atom.kind not in ("paren", "bracket") or len(raw.atom.items) != 1:
+        return ""  # ^{(3)} and deeplearning.ai's ^{[3]} name layer 3
     return _layer_text(raw.atom.items[0].value)
 
 

@@ -23,7 +23,7 @@ from lark import Lark, Token, Transformer_NonRecursive
 from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import Lexer
 
-from chainrule.reader.assemble import Assembler, Context
+from chainrule.reader.assemble import GLUE_NOTE, GRADIENT_NAMES, Assembler, Context
 from chainrule.reader.ast import (
     Add,
     Call,
@@ -265,10 +265,20 @@ class _Build(Transformer_NonRecursive[Token, Item]):
         if isinstance(num.value, PartialAlone) and isinstance(den.value, Partial):
             return DerivOpAtom(den.value.of, "operator", span)
         if num.d_rest is not None and den.d_rest is not None:
+            self._drop_glue_notes(span)
             return ValueAtom(Deriv(num.d_rest, den.d_rest, "d", span=span), span)
         if _is_bare_d(num) and den.d_rest is not None:
+            self._drop_glue_notes(span)
             return DerivOpAtom(den.d_rest, "d", span)
         return ValueAtom(self.assembler.quotient(num.value, den.value, style, span), span)
+
+    def _drop_glue_notes(self, span: Span) -> None:
+        """Inside ``\frac{dL}{dW}`` the ``dW`` was a differential, not a name: unsay it."""
+        self.ctx.notes[:] = [
+            n
+            for n in self.ctx.notes
+            if not (span.start <= n.span.start < span.end and GLUE_NOTE in n.message)
+        ]
 
     def _one_item(self, script: Script, what: str) -> Item:
         if len(script.items) != 1:
@@ -324,12 +334,29 @@ def _negate(term: Item, sign: Token, span: Span, ctx: Context) -> Item:
 
 
 def _d_rest(value: Expr) -> Expr | None:
-    """``d L`` → ``L``; ``d W_3 x`` → ``W_3 x``: what a leading bare ``d`` differentiates."""
+    """``d L`` → ``L``; ``d W_3 x`` → ``W_3 x``: what a leading bare ``d`` differentiates.
+
+    ``dW`` may already have been read as one name (deeplearning.ai's gradient names); in a
+    derivative's ``d`` it is the differential again.
+    """
+    unglued = _unglue(value)
+    if unglued is not None:
+        return unglued
     if isinstance(value, Mul) and not value.op and len(value.factors) >= 2:
         first = value.factors[0]
         if isinstance(first, Sym) and first.name == "d":
             rest = value.factors[1:]
             return rest[0] if len(rest) == 1 else Mul(rest, "", span=rest[0].span)
+        head = _unglue(first)
+        if head is not None:
+            return Mul((head, *value.factors[1:]), "", span=value.span)
+    return None
+
+
+def _unglue(value: Expr) -> Expr | None:
+    glued = isinstance(value, Sym) and len(value.name) > 1 and value.name[0] == "d"
+    if glued and isinstance(value, Sym) and value.name[1:] in GRADIENT_NAMES:
+        return replace(value, name=value.name[1:])
     return None
 
 
