@@ -290,9 +290,14 @@ class Evaluator:
         a, b = as_scalar(a), as_scalar(b)
         if a.is_scalar or b.is_scalar:
             return elementwise(a, b, "*", "a product")
-        if op == "cdot" and a.struct == b.struct and 1 in a.struct:
-            self.used.add("· between two vectors is read as their dot product.")
-            return sum_struct(elementwise(a, b, "*", "a dot product"))
+        if op in ("cdot", "times") and a.struct == b.struct and a.struct[0] != a.struct[1]:
+            # `δ * σ′(z)`, `δ · a`: two arrays of one shape multiplied entry by entry, as in
+            # NumPy (a dot product is written aᵀb); stated, since it could be read otherwise.
+            self.used.add(
+                "a product (·, *, ×) of two vectors or matrices of the same shape is "
+                "read entry by entry (⊙), as in NumPy."
+            )
+            return elementwise(a, b, "*", "an entrywise product")
         return matmul(a, b, "a product")
 
     def _Hadamard(self, e: Hadamard) -> Tensor:

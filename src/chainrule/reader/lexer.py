@@ -104,6 +104,11 @@ class Lexed:
     notes: tuple[Note, ...]
 
 
+WORD_LENGTH = 4
+"""Runs of this many plain letters or more are one name (``hidden``); shorter runs (``Wx``)
+are products, as in LaTeX."""
+
+
 class _Lexer:
     """One pass over one text; ``tokens`` and ``notes`` fill up as it goes."""
 
@@ -243,6 +248,11 @@ class _Lexer:
         if word in OPERATOR_NAMES and len(word) > 1 and not accented:
             self.note(i, j, f"read `{word}` as the function `{_func_latex(word)}`")
             self.emit("OPNAME", f"{OPERATOR_NAMES[word]}|bare", i, j)
+            return self.glue(j)
+        if len(word) >= WORD_LENGTH and not accented:
+            # `hidden`, `dscores`, `probs`: code-style names, not products of letters
+            self.note(i, j, f"read `{word}` as one name, not a product of its letters")
+            self.emit("NAME", word, i, j)
             return self.glue(j)
         for k in range(i, j):
             if k == j - 1 and accented:

@@ -54,6 +54,9 @@ _TEX_TOKEN = re.compile(_TOKEN.pattern, re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _END_CACHE: dict[str, re.Pattern[str]] = {}
 
+_IDENTIFIER = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[A-Za-z]+[0-9]+")
+"""A code-style identifier (a letter word with ``_`` parts or trailing digits)."""
+
 # Words that may appear in a formula; any other run of 3+ letters outside a command is prose.
 _MATH_WORDS = frozenset(
     [
@@ -435,6 +438,8 @@ def _is_prose_token(token: str) -> bool:
         return True
     if token.strip("*_").endswith(":"):  # a label such as "**Layer 2:**" or "Answer:"
         return True
+    if _IDENTIFIER.fullmatch(token.rstrip(".,;:")):
+        return False  # `dhidden_pre`, `W1`, `b_2`: a code-style name inside a formula
     bare = _COMMAND.sub(" ", token)
     return any(w.group(0).lower() not in _MATH_WORDS for w in _WORD.finditer(bare))
 
