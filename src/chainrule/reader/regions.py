@@ -482,18 +482,43 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
         if not body.strip():
             flush()
             continue
-        tokens = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"\S+", line)]
+        remark = _SHAPE_REMARK.search(line)  # `(N x H)` after a formula: a comment on shapes
+        kept = line[: remark.start()] if remark else line
+        tokens = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"\S+", kept)]
         first = line_start + (marker.end() if marker else 0)
         lead = [t for t in tokens if line_start + t[0] >= first]
-        prose = [_is_prose_token(t[2]) for t in lead]
+        prose = _names_between_operators(lead, [_is_prose_token(t[2]) for t in lead])
         if lead and not any(prose) and _SIGNAL.search(body):
-            block.append((first, line_start + len(line.rstrip())))
+            block.append((first, line_start + len(kept.rstrip())))
             continue
         flush()
         if "=" not in line and not _MEMBERSHIP.search(line):
             continue
         out.extend(_runs_in_line(lead, prose, line_start))
     flush()
+    return out
+
+
+_SHAPE_REMARK = re.compile(r"\s+\(\s*[A-Za-z0-9_]+\s*(?:x|×|\\times)\s*[A-Za-z0-9_]+\s*\)\s*$")
+_OPERATOR_TOKEN = re.compile(r"^(=|\+|-|−|\*|/|\\odot|\\cdot|\\times|⊙|·)$")
+_NAME_TOKEN = re.compile(r"^[(\[]?[A-Za-z][A-Za-z0-9_]*[)\]]?$")
+
+
+def _names_between_operators(
+    tokens: list[tuple[int, int, str]], prose: list[bool]
+) -> list[bool]:
+    """``dscores = \frac{1}{N} (probs - Y)``: a word next to ``=``, ``+``, ``⊙`` … is a
+    name in a formula (code-style notes write them so), unless it is an English stop word."""
+    out = list(prose)
+    for i, (_, _, tok) in enumerate(tokens):
+        if not out[i] or not _NAME_TOKEN.match(tok):
+            continue
+        if tok.lower().strip("()[]") in _STOP_WORDS:
+            continue
+        before = i > 0 and _OPERATOR_TOKEN.match(tokens[i - 1][2]) is not None
+        after = i + 1 < len(tokens) and _OPERATOR_TOKEN.match(tokens[i + 1][2]) is not None
+        if before or after:
+            out[i] = False
     return out
 
 
