@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.bind.binding import KNOWN_FUNCTIONS, Binding, Meaning
-from chainrule.bind.refs import Literal, NodeRef, key, sym_text
+from chainrule.bind.refs import EntryDef, Literal, NodeRef, key, sym_text
 from chainrule.errors import ChainruleError
 from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.functions import ELEMENTWISE, softmax
@@ -623,7 +623,7 @@ def _bind_definitions(
         base = lhs.base if isinstance(lhs, Indexed) else lhs
         if not isinstance(base, Sym):
             continue
-        own_name = base.name in ("x", "y", "L", "W", "b") or base.accent == "hat"
+        own_name = base.name in ("x", "y", "L", "J", "E", "W", "b") or base.accent == "hat"
         if own_name and binding.convention(base) is not None and key(base) not in binding.symbols:
             continue  # the problem's own names are not redefined
         candidates: set[str] | None = None
@@ -638,8 +638,11 @@ def _bind_definitions(
             node = next(n for n in model.nodes if n in candidates)
             binding.symbols[key(base)] = Meaning(NodeRef(node))
         elif key(base) not in binding.symbols:
+            meaning: Expr = rhs
+            if isinstance(lhs, Indexed) and len(lhs.indices) == 1:
+                meaning = EntryDef(rhs, lhs.indices[0])  # e_m = ŷ_m − y_m defines all of e
             binding.symbols[key(base)] = Meaning(
-                rhs, f"{sym_text(base)} is {source} (the author's definition)."
+                meaning, f"{sym_text(base)} is {source} (the author's definition)."
             )
 
 

@@ -59,6 +59,15 @@ def sym_text(sym: Sym) -> str:
     return base
 
 
+@dataclass(frozen=True)
+class EntryDef(Expr):
+    """A quantity the author defined entry by entry: ``e_m = ŷ_m − y_m`` is
+    ``EntryDef(ŷ_m − y_m, "m")``; ``e_n`` renames m to n, and ``e`` alone is the vector."""
+
+    expr: Expr
+    index: str
+
+
 @dataclass(frozen=True, eq=False)
 class Literal(Expr):
     """A fixed vector of numbers (used when probing what an author's function is)."""

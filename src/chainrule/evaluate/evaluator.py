@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.bind.refs import Const, Literal, NodeRef, sym_text
+from chainrule.bind.refs import Const, EntryDef, Literal, NodeRef, sym_text
 from chainrule.evaluate import functions
 from chainrule.evaluate.tensor import (
     Array,
@@ -119,6 +119,16 @@ class Evaluator:
     def _Const(self, e: Const) -> Tensor:
         return Tensor(np.asarray(e.value, dtype=np.float64))
 
+    def _EntryDef(self, e: EntryDef) -> Tensor:
+        """The whole vector of an entry-wise definition: its index becomes a column."""
+        t = self.eval(rename_index(e.expr, e.index, "\2" + e.index))
+        name = "\2" + e.index
+        if name not in t.axes or not t.is_scalar:
+            raise EvalError("an entry-wise definition that is not a vector", "shape")
+        i = t.axes.index(name)
+        data = np.moveaxis(t.data, i, -1)[..., None]
+        return Tensor(data, t.axes[:i] + t.axes[i + 1 :])
+
     def _Literal(self, e: Literal) -> Tensor:
         return Tensor(np.asarray(e.values, dtype=np.float64).reshape(-1, 1))
 
@@ -149,6 +159,10 @@ class Evaluator:
     def _Indexed(self, e: Indexed) -> Tensor:
         if isinstance(e.base, Sym) and self.binding.is_kronecker(e.base, len(e.indices)):
             return self._kronecker(e)
+        if isinstance(e.base, Sym) and len(e.indices) == 1:
+            meaning = self.binding.resolve(e.base, self.used)
+            if isinstance(meaning, EntryDef):
+                return self.eval(rename_index(meaning.expr, meaning.index, e.indices[0]))
         if (
             isinstance(e.base, Sym)
             and e.base.name == "e"
@@ -531,3 +545,15 @@ def as_scalar(t: Tensor) -> Tensor:
     if t.struct == (1, 1):
         return Tensor(t.data[..., 0, 0], t.axes, t.jacobian)
     return t
+
+
+def rename_index(expr: Expr, old: str, new: str) -> Expr:
+    """``expr`` with index ``old`` renamed to ``new`` wherever it is used."""
+    from chainrule.judge.trees import map_tree
+
+    def fn(n: Expr) -> Expr | None:
+        if isinstance(n, Indexed) and old in n.indices:
+            return Indexed(n.base, tuple(new if i == old else i for i in n.indices))
+        return None
+
+    return map_tree(expr, fn)

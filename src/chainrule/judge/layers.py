@@ -15,7 +15,7 @@ from chainrule.reader.ast import Call, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
 HIDDEN_FUNCTIONS = ("sigma", "phi", "varphi")
-_LABEL = re.compile(r"^\s*([A-Za-zℓ])\s*(?:([+-])\s*(\d+))?\s*$")
+_LABEL = re.compile(r"^\s*(ell|[A-Za-zℓ])\s*(?:([+-])\s*(\d+))?\s*$")
 
 
 def general_labels(chain: Chain) -> set[str]:

@@ -67,7 +67,7 @@ _HADAMARD_OPS = ("odot", "circ")
 GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x")
 GLUE_NOTE = "in deeplearning.ai's notation"
 _LAYER_THEN_T = re.compile(
-    r"[(\[]\s*([0-9]+|[A-Za-z](?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
+    r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
 )
 
 
@@ -693,7 +693,7 @@ class Assembler:
         assert post.script is not None
         text = self.ctx.source(post.script.span).strip("{} ")
         m = _LAYER_THEN_T.fullmatch(text)
-        return (m.group(1).replace(" ", ""), m.group(2)) if m else None
+        return (m.group(1).replace(" ", "").replace("\\ell", "ell"), m.group(2)) if m else None
 
     def _prime(self, expr: Expr, span: Span) -> Expr:
         if isinstance(expr, Call) and not expr.args:

@@ -504,9 +504,7 @@ _OPERATOR_TOKEN = re.compile(r"^(=|\+|-|−|\*|/|\\odot|\\cdot|\\times|⊙|·)$"
 _NAME_TOKEN = re.compile(r"^[(\[]?[A-Za-z][A-Za-z0-9_]*[)\]]?$")
 
 
-def _names_between_operators(
-    tokens: list[tuple[int, int, str]], prose: list[bool]
-) -> list[bool]:
+def _names_between_operators(tokens: list[tuple[int, int, str]], prose: list[bool]) -> list[bool]:
     """``dscores = \frac{1}{N} (probs - Y)``: a word next to ``=``, ``+``, ``⊙`` … is a
     name in a formula (code-style notes write them so), unless it is an English stop word."""
     out = list(prose)
