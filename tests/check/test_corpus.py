@@ -17,6 +17,8 @@ from chainrule.report.report import Report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "check"
 DOCS = json.loads((CORPUS / "labels.json").read_text())
+HELDOUT = Path(__file__).resolve().parents[1] / "corpus" / "heldout"
+HELDOUT_DOCS = json.loads((HELDOUT / "labels.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +66,15 @@ def test_time_limit_is_reported(tmp_path: Path) -> None:
     assert report.timed_out
     assert any("time limit" in n.message for n in report.notes)
     assert all(s.verdict in ("unverifiable", "incorrect", "correct") for s in report.steps)
+
+
+@pytest.mark.parametrize("doc", HELDOUT_DOCS, ids=[d["file"] for d in HELDOUT_DOCS])
+def test_no_false_alarm_on_the_held_out_corpus(doc: dict) -> None:  # type: ignore[type-arg]
+    report = check(
+        HELDOUT / doc["file"], model=doc["model"], loss=doc["loss"], label_index=doc["label_index"]
+    )
+    steps = {s.line: s for s in report.steps}
+    for label in doc["lines"]:
+        step = steps.get(label["line"])
+        if label["verdict"] == "correct" and step is not None:
+            assert step.verdict != "incorrect", (label, step.message)
