@@ -253,7 +253,9 @@ class Judge:
                 and self.bound.binding.numerator_declared
             ):
                 v = self._numerator_reading(v, side, lhs_side) or v
-            if v.verdict == "incorrect" and v.introduces_error:
+            if (v.verdict == "incorrect" and v.introduces_error) or (
+                v.verdict == "unverifiable" and v.kind == "shape"
+            ):
                 v = self._carried_from_claim(v, side, lhs_res, scopes)
             if v.verdict == "incorrect" and v.introduces_error:
                 v = self._carried_by_substitution(v, side, lhs_res, scopes)
@@ -344,6 +346,7 @@ class Judge:
         offset = claimed[name][1]
         return replace(
             v,
+            verdict="incorrect",
             introduces_error=False,
             carried_offset=offset,
             message=f"it uses {name[0] if name[0] != 'delta' else 'δ'}"
