@@ -294,13 +294,30 @@ class Evaluator:
         return out
 
     def _Mul(self, e: Mul) -> Tensor:
-        out = self.eval(e.factors[0])
-        for factor in e.factors[1:]:
-            right = self.eval(factor)
-            out = self.product(out, right, e.op)
+        fs = e.factors
+        out: Tensor | None = None
+        k = 0
+        while k < len(fs):
+            factor = fs[k]
+            if _is_ones_row(factor) and k + 1 < len(fs):
+                # 𝟏ᵀv: a transposed 1 is the all-ones row as long as v (its sum), stated
+                right = self.eval(fs[k + 1])
+                n = right.struct[0] if right.struct else 1
+                self.used.add("𝟏ᵀ (a transposed 1) is the all-ones row vector.")
+                value = self.product(Tensor(np.ones((1, n))), right, "")
+                k += 2
+            else:
+                value = self.eval(factor)
+                k += 1
+            if out is None:
+                out = value
+            else:
+                idiom = k - 1 < len(fs) and _one_minus_pair(fs[k - 2], fs[k - 1])
+                out = self.product(out, value, e.op, idiom)
+        assert out is not None
         return out
 
-    def product(self, a: Tensor, b: Tensor, op: str) -> Tensor:
+    def product(self, a: Tensor, b: Tensor, op: str, idiom: bool = False) -> Tensor:
         a, b = as_scalar(a), as_scalar(b)
         if a.is_scalar or b.is_scalar:
             return elementwise(a, b, "*", "a product")
@@ -310,6 +327,14 @@ class Evaluator:
             self.used.add(
                 "a product (·, *, ×) of two vectors or matrices of the same shape is "
                 "read entry by entry (⊙), as in NumPy."
+            )
+            return elementwise(a, b, "*", "an entrywise product")
+        if idiom and a.struct == b.struct and a.struct[1] != b.struct[0]:
+            # `a (1 − a)` of two columns, `A (1 − A)` of two k×m batches: no matrix product
+            # exists, and this idiom is the sigmoid's derivative entry by entry (stated).
+            self.used.add(
+                "two vectors or matrices of the same shape written side by side are multiplied "
+                "entry by entry (no matrix product of them exists)."
             )
             return elementwise(a, b, "*", "an entrywise product")
         return matmul(a, b, "a product")
@@ -557,3 +582,21 @@ def rename_index(expr: Expr, old: str, new: str) -> Expr:
         return None
 
     return map_tree(expr, fn)
+
+
+def _is_ones_row(e: Expr) -> bool:
+    return isinstance(e, Transpose) and isinstance(e.operand, Num) and e.operand.text == "1"
+
+
+def _one_minus_pair(a: Expr, b: Expr) -> bool:
+    """``X (1 − X)`` or ``(1 − X) X``: the sigmoid-derivative idiom."""
+
+    def one_minus(u: Expr, v: Expr) -> bool:
+        return (
+            isinstance(u, Add)
+            and len(u.terms) == 2
+            and u.terms[0] == Num("1")
+            and u.terms[1] == Neg(v)
+        )
+
+    return one_minus(b, a) or one_minus(a, b)
