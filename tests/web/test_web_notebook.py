@@ -35,3 +35,12 @@ def test_example_notebook_runs(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_derivation_renders_in_a_notebook_like_the_page() -> None:
+    from chainrule.derive import derive
+    from chainrule.model.spec import preset
+
+    html = derive(preset("seed"))._repr_html_()
+    assert html.startswith("<style>")
+    assert html.count("<math") > 20

@@ -167,6 +167,17 @@ class Derivation:
                 out += [f"{f.text} *{self._mark(f)}*", ""]
         return "\n".join(out)
 
+    def to_html(self) -> str:
+        """The web page's rendering (MathML, no script): see ``chainrule.web.render``."""
+        from chainrule.web.render import derivation_html
+
+        return derivation_html(self)
+
+    def _repr_html_(self) -> str:
+        from chainrule.web.style import REPORT_CSS
+
+        return f"<style>{REPORT_CSS}</style>{self.to_html()}"
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
