@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chainrule.commands.options import add_network_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this command's options."""
@@ -16,9 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "file", nargs="?", help="a .tex, .txt, .md or .ipynb file (default: the bundled seed)"
     )
     group = parser.add_argument_group("the network (default: read from the document)")
-    group.add_argument("--model", metavar="SPEC", help="e.g. 'yhat = softmax(W2 sigmoid(W1 x))'")
-    group.add_argument("--loss", choices=("cross_entropy", "mse", "bce"))
-    group.add_argument("--preset", choices=("seed",))
+    add_network_arguments(group, "(default: read from the document)")  # type: ignore[arg-type]
     group.add_argument("--dims", metavar="D", help="sizes for checking, e.g. 'd=7,d1=5,d2=4,k=3'")
     parser.add_argument(
         "--define",

@@ -9,26 +9,14 @@ from __future__ import annotations
 
 import argparse
 
+from chainrule.commands.options import add_network_arguments
+
 FORMATS = ("text", "latex", "markdown", "json", "numpy")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this command's options."""
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument(
-        "--preset",
-        metavar="NAME",
-        help="a named network: seed, cs224n, dlai, logistic, regression (default: seed)",
-    )
-    which.add_argument(
-        "--model", metavar="SPEC", help="a network such as 'yhat = softmax(W2 relu(W1 x + b1))'"
-    )
-    parser.add_argument(
-        "--loss",
-        metavar="LOSS",
-        default=None,
-        help="cross_entropy, mse or bce (with --model; default cross_entropy)",
-    )
+    add_network_arguments(parser)
     parser.add_argument(
         "--wrt",
         metavar="NAMES",

@@ -14,6 +14,8 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from chainrule.commands.options import add_network_arguments
+
 if TYPE_CHECKING:  # the CLI imports every command; keep numpy out of that path
     from chainrule.nn.training import EpochRecord
 
@@ -25,20 +27,7 @@ DEFAULT_BATCH = 32
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this command's options."""
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument(
-        "--preset",
-        metavar="NAME",
-        help="a named network: seed, cs224n, dlai, logistic, regression (default: seed)",
-    )
-    which.add_argument(
-        "--model", metavar="SPEC", help="a network such as 'yhat = softmax(W2 relu(W1 x + b1))'"
-    )
-    parser.add_argument(
-        "--loss",
-        metavar="LOSS",
-        help="cross_entropy, mse or bce (with --model; default cross_entropy)",
-    )
+    add_network_arguments(parser)
     parser.add_argument(
         "--dataset",
         metavar="NAME|FILE.csv",
