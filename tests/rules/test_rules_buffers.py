@@ -254,3 +254,22 @@ def test_exact_sigmoid_is_analytic() -> None:
     a = rule.forward(z)
     jac = complex_step_jacobian(lambda v: rule.forward(v, exact=True), z)
     np.testing.assert_allclose(np.diag(jac), a * (1 - a), rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("m", "k"), [(3, 10), (200, 10), (200, 32), (200, 33), (200, 1)])
+def test_softmax_on_many_narrow_rows_equals_the_plain_formula(m: int, k: int, dtype: type) -> None:
+    """Many rows of a few outputs take the column-wise max and the ones-vector sum; both
+    must give exp(z − max) / Σ exp(z − max) row by row, forward and backward."""
+    rule = activation("softmax")
+    z, g = _batch(dtype, (m, k)), _batch(dtype, (m, k), seed=1)
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    expected = shifted / shifted.sum(axis=1, keepdims=True)
+    a = rule.forward(z, -1)
+    rtol = 10 * float(np.finfo(dtype).eps)
+    np.testing.assert_allclose(a, expected, rtol=rtol)
+    inner = (g * expected).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        rule.backward(g, a, z, -1), expected * (g - inner), rtol=rtol, atol=rtol
+    )
+    assert a.dtype == dtype

@@ -10,12 +10,13 @@ Layout: whatever convention the spec is written in, the network runs the row for
 shape ``(d_{l−1}, d_l)`` (the transpose of the spec's ``W_l`` in the column convention), and
 the loss is the mean over the m examples. All working arrays are preallocated per batch size
 (:mod:`chainrule.nn.buffers`) and reused, so a training step allocates only a few
-output-sized arrays.
+output-sized arrays. A batch of ``SPLIT_MIN`` rows or more runs as two row blocks on two
+cores (:mod:`chainrule.nn.parallel`), each through the same rule functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from numpy.typing import ArrayLike
 
 from chainrule.errors import ChainruleError
 from chainrule.model.spec import ModelSpec
+from chainrule.nn import parallel
 from chainrule.nn.buffers import Array, BufferCache, Buffers
 from chainrule.nn.data import one_hot
 from chainrule.nn.errors import ShapeError
@@ -148,8 +150,8 @@ class Network:
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
         bufs = self._buffers.get(xs.shape[0])
-        acts = self._forward(xs, bufs)
-        self._backward(acts, ys, bufs, 1.0, None)
+        if self._split(xs, ys, bufs, 1.0) is None:
+            self._backward(self._forward(xs, bufs), ys, bufs, 1.0, None, xs.shape[0])
         grads: dict[str, Array] = {}
         for i, layer in enumerate(self.spec.layers, start=1):
             grads[f"W{i}"] = bufs.dw[i].copy()
@@ -167,9 +169,14 @@ class Network:
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
         bufs = self._buffers.get(xs.shape[0])
+        value = self._split(xs, ys, bufs, sgd.gradient_scale)
+        if value is not None:
+            for i in range(1, self.depth + 1):
+                self._update(i, bufs, sgd)
+            return value
         acts = self._forward(xs, bufs)
         value = self._loss_value(acts[-1], ys)
-        self._backward(acts, ys, bufs, sgd.gradient_scale, sgd)
+        self._backward(acts, ys, bufs, sgd.gradient_scale, sgd, xs.shape[0])
         return value
 
     # ------------------------------------------------------------------ the passes
@@ -185,16 +192,61 @@ class Network:
             acts.append(rule.forward(z, AXIS, out=bufs.a[i], exact=i == depth))
         return acts
 
+    def _split(self, x: Array, y: Array, bufs: Buffers, scale: float) -> float | None:
+        """Gradients times ``scale`` into ``bufs``, the batch's two halves on two cores.
+
+        Each half runs the whole forward and backward pass on its rows (every pass is
+        row-wise, so the halves need nothing from each other) into its own weight
+        gradients, which are then added, first half plus second, into ``bufs``.
+
+        Returns:
+            The batch's mean loss (each half's share, added), or None, having done nothing,
+            when the batch is not split (small, or one core).
+        """
+        if not bufs.blocks or not parallel.available():
+            return None
+        m = x.shape[0]
+        shares = [0.0, 0.0]
+
+        def half(k: int, block: Buffers) -> Callable[[], None]:
+            def run() -> None:
+                xb, yb = x[block.rows], y[block.rows]
+                acts = self._forward(xb, block)
+                # The loss rule's sum over this half's rows, over the whole batch's m.
+                shares[k] = float(self._loss.forward(acts[-1], yb, m))
+                self._backward(acts, yb, block, scale, None, m)
+
+            return run
+
+        first, second = bufs.blocks
+        with parallel.one_blas_thread():
+            parallel.both(half(1, second), half(0, first))
+        # The first block's gradients are bufs' own, so the sum lands in place.
+        for i in range(1, self.depth + 1):
+            np.add(bufs.dw[i], second.dw[i], out=bufs.dw[i])
+            db, db_second = bufs.db[i], second.db[i]
+            if db is not None and db_second is not None:
+                np.add(db, db_second, out=db)
+        return shares[0] + shares[1]
+
+    def _update(self, i: int, bufs: Buffers, sgd: SGD) -> None:
+        """Layer ``i``'s parameters updated from its gradients in ``bufs``."""
+        sgd.apply(f"W{i}", self.weights[i - 1], bufs.dw[i])
+        bias, db = self.biases[i - 1], bufs.db[i]
+        if bias is not None and db is not None:
+            sgd.apply(f"b{i}", bias, db)
+
     def _backward(
-        self, acts: list[Array], y: Array, bufs: Buffers, scale: float, sgd: SGD | None
+        self, acts: list[Array], y: Array, bufs: Buffers, scale: float, sgd: SGD | None, m: int
     ) -> None:
         """Gradients times ``scale`` into ``bufs`` and, with ``sgd``, each layer updated.
 
-        A layer's weights are updated as soon as the error has passed below them, so the
-        update reads its gradient while it is still in cache.
+        ``m`` is the whole batch's size (``acts`` may hold a block of its rows), the mean's
+        divisor. A layer's weights are updated as soon as the error has passed below them,
+        so the update reads its gradient while it is still in cache.
         """
         depth = self.depth
-        yhat, m = acts[-1], acts[0].shape[0]
+        yhat = acts[-1]
         if self._head is not None:
             delta = self._head.backward(yhat, y, out=bufs.dz[depth])  # fused: ŷ − y
         else:
@@ -207,7 +259,7 @@ class Network:
         # affine rule is told (scale=1) not to spend a pass dividing by m again.
         delta *= scale / m
         for i in range(depth, 0, -1):
-            dw, db, da = AFFINE.backward(
+            _, _, da = AFFINE.backward(
                 delta,
                 self.weights[i - 1],
                 acts[i - 1],
@@ -221,10 +273,7 @@ class Network:
                 rule = self._activations[i - 2]
                 delta = rule.backward(da, acts[i - 1], bufs.z[i - 1], AXIS, out=bufs.dz[i - 1])
             if sgd is not None:
-                sgd.apply(f"W{i}", self.weights[i - 1], dw)
-                bias = self.biases[i - 1]
-                if bias is not None and db is not None:
-                    sgd.apply(f"b{i}", bias, db)
+                self._update(i, bufs, sgd)
 
     def _loss_value(self, yhat: Array, y: Array) -> float:
         # The log losses clip ŷ themselves, so a saturated output gives a finite loss.

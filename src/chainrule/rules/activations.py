@@ -128,12 +128,54 @@ def _identity_back(
     return _identity(g, axis, out)
 
 
+_NARROW = 32
+"""Rows at most this wide are reduced column by column (see :func:`_row_max`) …"""
+_MANY = 128
+"""… when there are at least this many (below it the per-column calls cost more)."""
+
+
+def _narrow_rows(x: Array, axis: int) -> bool:
+    """A real matrix of many rows (along ``axis``, the last) of a classifier's few outputs."""
+    return (
+        x.ndim == 2
+        and axis in (-1, 1)
+        and x.shape[1] <= _NARROW
+        and x.shape[0] >= _MANY
+        and x.dtype.kind == "f"
+    )
+
+
+def _row_max(x: Array, axis: int) -> Array:
+    """``x.max(axis, keepdims=True)``; for narrow rows as a running maximum over columns.
+
+    NumPy's reduction along a short last axis pays per row: on 2048 × 10 it takes ~85 µs,
+    the column loop ~14 µs (max is exact, so both give the same bits).
+    """
+    if not _narrow_rows(x, axis):
+        return np.asarray(x.max(axis=axis, keepdims=True))
+    best = x[:, :1].copy()
+    for j in range(1, x.shape[1]):
+        np.maximum(best, x[:, j : j + 1], out=best)
+    return best
+
+
+def _row_sum(x: Array, axis: int) -> Array:
+    """``x.sum(axis, keepdims=True)``; for narrow rows as a product with a ones vector.
+
+    A BLAS matrix-vector product, ~4 µs on 2048 × 10 against ~30 µs for NumPy's reduction
+    along the short axis (a different but as accurate summation order).
+    """
+    if not _narrow_rows(x, axis):
+        return np.asarray(x.sum(axis=axis, keepdims=True))
+    return np.asarray(np.dot(x, np.ones((x.shape[1], 1), x.dtype)))
+
+
 def _softmax(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     """exp(z) normalised along ``axis``; ``out`` may be ``z`` itself."""
     # Shift by the max so exp never overflows; the result is unchanged.
-    out = np.subtract(z, z.max(axis=axis, keepdims=True), out=out_buffer(out, z, 0.5))
+    out = np.subtract(z, _row_max(z, axis), out=out_buffer(out, z, 0.5))
     np.exp(out, out=out)
-    out /= out.sum(axis=axis, keepdims=True)
+    out /= _row_sum(out, axis)
     return out
 
 
@@ -142,7 +184,7 @@ def _softmax_back(
 ) -> Array:
     """J g with J = diag(a) − a aᵀ, without forming J: ``a ⊙ (g − ⟨a, g⟩)``."""
     out = np.multiply(g, a, out=out_buffer(out, g, a))
-    inner = out.sum(axis=axis, keepdims=True)
+    inner = _row_sum(out, axis)
     np.subtract(g, inner, out=out)
     out *= a
     return out
