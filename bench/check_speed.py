@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chainrule.bind.document import CheckOptions, bind_document
+from chainrule.bind.document import bind_document
+from chainrule.bind.options import CheckOptions
 from chainrule.checker import check, check_document, seed_text
 from chainrule.judge.expected import Expected
 from chainrule.judge.verdicts import Judge, make_instances

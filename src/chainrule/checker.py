@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
 
-from chainrule.bind.document import BoundDocument, CheckOptions, bind_document
+from chainrule.bind.document import BoundDocument, bind_document
+from chainrule.bind.options import CheckOptions
 from chainrule.judge.expected import Expected
 from chainrule.judge.repair import Context, _free_indices, search
 from chainrule.judge.verdicts import Judge, SideResult, StepVerdict, make_instances

@@ -1,0 +1,423 @@
+"""The network a document states, and the names it gives its parts.
+
+Owns finding the model in the problem statement (``\\hat{y} = g(W_3\\sigma(W_2\\sigma(W_1x)))``,
+possibly through definitions such as ``a_1 = \\sigma(W_1 x)``), identifying σ, g, … by
+*evaluating* their definitions and matching the values against the known activations (else
+their usual meaning, stated), the loss (by value, by pattern with a note, or by the usual
+pairing), and the author's names for parameters read off the statement (``ŷ = σ(wᵀh + c)``:
+w is W₂ᵀ, c is b₂).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.bind.binding import KNOWN_FUNCTIONS, Binding, Meaning
+from chainrule.bind.options import CheckOptions
+from chainrule.bind.refs import Literal, NodeRef, key, sym_text
+from chainrule.errors import ChainruleError
+from chainrule.evaluate.evaluator import Evaluator, Scope
+from chainrule.evaluate.functions import ELEMENTWISE, softmax
+from chainrule.evaluate.tensor import EvalError
+from chainrule.model.graph import Dims, build_model, default_dims
+from chainrule.model.spec import ModelSpec, parse_spec, preset
+from chainrule.reader.ast import (
+    Add,
+    Call,
+    Deriv,
+    Expr,
+    Indexed,
+    Mul,
+    Span,
+    Sum,
+    Sym,
+    Transpose,
+    walk,
+)
+from chainrule.reader.claims import Chain, Document
+
+
+def has_deriv(e: Expr) -> bool:
+    """Whether a derivative appears anywhere in ``e``."""
+    return any(isinstance(n, Deriv) for n in walk(e))
+
+
+ACTIVATION_CANDIDATES = ("sigmoid", "tanh", "relu", "identity", "softmax")
+
+
+USUAL = {"sigma": "sigmoid", "g": "softmax", "phi": "sigmoid", "varphi": "sigmoid"}
+
+
+class _Probe:
+    """Evaluate small expressions (function and loss definitions) on made-up inputs."""
+
+    def __init__(self, binding: Binding, leaves: dict[str, np.ndarray]) -> None:
+        self.binding = binding
+        self.leaves = leaves
+        self.values = binding.model.forward(leaves)
+
+    def eval(self, expr: Expr) -> np.ndarray | None:
+        ev = Evaluator(self.binding, self.leaves, self.values, Scope())
+        try:
+            t = ev.eval(expr)
+        except (EvalError, ArithmeticError, ValueError):
+            return None
+        data = np.real(t.data)
+        if t.axes and t.is_scalar and len(t.axes) == 1:
+            return data.reshape(-1, 1)
+        return data if not t.axes else None
+
+
+def unify_statement(chains: list[Chain], binding: Binding) -> None:
+    """Learn the author's names for parameters from their statement of the network.
+
+    ``ŷ = σ(w^⊤ h + c)`` against the model ``yhat = sigmoid(W2 relu(W1 x))``: w is W₂ᵀ and
+    c is b₂. Walks the author's (definition-expanded) output expression and the model's
+    layers together, from the output down; binds only names without another meaning.
+    """
+    definitions = symbol_definitions(chains)
+    spec = binding.model.spec
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if not (isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"):
+            continue
+        for side in chain.rhs:
+            if side.expr is not None:
+                _unify(_expand(side.expr, definitions), spec.depth, binding)
+        return
+
+
+def _bind_name(sym: Expr, meaning: Expr, binding: Binding) -> None:
+    if isinstance(sym, Sym) and key(sym) not in binding.symbols and binding.convention(sym) is None:
+        binding.symbols[key(sym)] = Meaning(
+            meaning,
+            f"{sym_text(sym)} is the model's "
+            f"{_node_name(meaning)} (from the statement of the network).",
+        )
+
+
+def _node_name(e: Expr) -> str:
+    if isinstance(e, NodeRef):
+        return e.node
+    if isinstance(e, Transpose) and isinstance(e.operand, NodeRef):
+        return f"{e.operand.node}ᵀ"
+    return "quantity"
+
+
+def _unify(e: Expr, layer: int, binding: Binding) -> None:
+    """Match one layer ``act(W·below + b)`` of the author's expression; recurse below."""
+    if layer < 1:
+        return
+    if isinstance(e, Call) and len(e.args) == 1:
+        e = e.args[0]
+    row = binding.model.spec.convention == "row"
+    if isinstance(e, Add) and len(e.terms) == 2:
+        affine, bias = e.terms
+        if layer_has_bias(binding, layer):
+            _bind_name(bias, NodeRef(f"b{layer}"), binding)
+        e = affine
+    if isinstance(e, Sum) and len(e.bounds) == 1 and isinstance(e.body, Mul):
+        # Σ_n w_n a_n: a one-output layer written with its weights as a vector w = W_lᵀ
+        factors = e.body.factors
+        i = e.bounds[0].index
+        entries = [f for f in factors if isinstance(f, Indexed) and f.indices == (i,)]
+        if len(factors) == 2 and len(entries) == 2:
+            w, below = entries[0].base, entries[1].base
+            if _known(w, binding) and not _known(below, binding):
+                w, below = below, w  # the weights are the factor not yet known
+            _bind_name(w, Transpose(NodeRef(f"W{layer}")), binding)
+            if layer > 1 and isinstance(below, Sym):
+                _bind_name(below, NodeRef(f"a{layer - 1}"), binding)
+        return
+    if isinstance(e, Mul) and len(e.factors) == 2:
+        first, second = e.factors
+        weight, below = (second, first) if row else (first, second)
+        if isinstance(weight, Transpose):
+            _bind_name(weight.operand, Transpose(NodeRef(f"W{layer}")), binding)
+        else:
+            _bind_name(weight, NodeRef(f"W{layer}"), binding)
+        if layer > 1 and isinstance(below, Sym):
+            _bind_name(below, NodeRef(f"a{layer - 1}"), binding)
+        _unify(below, layer - 1, binding)
+
+
+def _known(e: Expr, binding: Binding) -> bool:
+    return isinstance(e, Sym) and binding.resolve(e, set()) is not None
+
+
+def layer_has_bias(binding: Binding, layer: int) -> bool:
+    return any(lay.index == layer and lay.bias for lay in binding.model.spec.layers)
+
+
+def checking_dims(spec: ModelSpec) -> Dims:
+    """Small distinct sizes; a sigmoid output with binary cross-entropy has one output."""
+    dims = default_dims(spec)
+    if spec.loss == "bce" and spec.layers[-1].activation == "sigmoid":
+        return Dims((*dims.sizes[:-1], 1), dims.batch)
+    return dims
+
+
+def usual_functions(spec: ModelSpec, binding: Binding) -> None:
+    """σ (or φ) for the hidden activation and g for the output's, when the text is silent."""
+    hidden = {layer.activation for layer in spec.layers[:-1]}
+    usual = {"g": spec.layers[-1].activation, "sigma": "sigmoid"}  # σ: the logistic function
+    if len(hidden) == 1:
+        usual["phi"] = usual["varphi"] = next(iter(hidden))
+    for name, act in usual.items():
+        if name in binding.function_names:
+            continue
+        binding.function_names[name] = act
+        binding.functions[name] = Meaning(
+            Sym(name),
+            f"{_fname(name)} is taken as the network's {act} (the text does not define it).",
+        )
+
+
+def find_model(
+    chains: list[Chain],
+    options: CheckOptions,
+    notes: list[tuple[Span | None, str]],
+    assumptions: list[str],
+    doc: Document,
+) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
+    fn_names, fn_notes = _identify_functions(chains)
+    if options.preset:
+        return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes
+    if options.model:
+        spec = parse_spec(options.model, options.loss or "cross_entropy")
+        return spec, "the --model option", fn_names, fn_notes
+    definitions = symbol_definitions(chains)
+    candidates: list[tuple[int, int, str, str]] = []  # (is ŷ, depth, spec text, source)
+    for chain in chains:
+        lhs = chain.lhs.expr
+        names_output = isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"
+        for side in (chain.lhs, *chain.rhs):
+            expr = side.expr
+            if expr is None or has_deriv(expr):
+                continue
+            expanded = _expand(expr, definitions)
+            if _spec_text(expanded, {**USUAL, **fn_names}) is None:
+                continue
+            for name in _functions_in(expanded):
+                if name in USUAL and name not in fn_names:
+                    act = USUAL[name]
+                    fn_names[name] = act
+                    fn_notes[name] = (
+                        f"{_fname(name)} is taken as the {act} (its usual meaning; the text "
+                        "does not define it)."
+                    )
+            text = _spec_text(expanded, fn_names)
+            if text is not None:
+                depth = text.count("W")
+                line = doc.position(side.span.start).line
+                where = f"line {line}: `{chain.lhs.source.strip()} = {side.source.strip()}`"
+                if side is chain.lhs:
+                    where = f"line {line}: `{side.source.strip()}`"
+                candidates.append((int(names_output), depth, text, where))
+    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    for _, _, text, source in candidates:
+        loss, loss_note = _find_loss(chains, text, fn_names)
+        try:
+            spec = parse_spec(text, options.loss or loss)
+        except ChainruleError:
+            continue
+        if loss_note:
+            assumptions.append(loss_note)
+        return spec, f"the problem statement, {source}", fn_names, fn_notes
+    raise ChainruleError(
+        'found no network in the document: state it (e.g. "\\hat{y} = g(W_2\\sigma(W_1 x))"), '
+        "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
+        "--loss cross_entropy, or --preset seed; on the web page: the model field)."
+    )
+
+
+def _fname(name: str) -> str:
+    return {"sigma": "σ", "phi": "φ", "varphi": "φ"}.get(name, name)
+
+
+def _functions_in(e: Expr) -> set[str]:
+    return {n.func for n in walk(e) if isinstance(n, Call)}
+
+
+def symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
+    out: dict[tuple[str, str, str], Expr] = {}
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if isinstance(lhs, Sym) and chain.rhs and not has_deriv(lhs):
+            for side in chain.rhs:
+                if side.expr is not None and not has_deriv(side.expr):
+                    out.setdefault(key(lhs), side.expr)
+                    break
+    return out
+
+
+def _expand(expr: Expr, definitions: dict[tuple[str, str, str], Expr], depth: int = 0) -> Expr:
+    """Substitute defined names (``a_1 = σ(W_1 x)``) until only the network's own remain."""
+    if depth > 20:
+        return expr
+    if isinstance(expr, Sym) and key(expr) in definitions and expr.name not in ("x", "X"):
+        return _expand(definitions[key(expr)], definitions, depth + 1)
+    if isinstance(expr, Call):
+        return Call(expr.func, tuple(_expand(a, definitions, depth + 1) for a in expr.args))
+    if isinstance(expr, Mul):
+        return Mul(tuple(_expand(f, definitions, depth + 1) for f in expr.factors), expr.op)
+    if isinstance(expr, Add):
+        return Add(tuple(_expand(t, definitions, depth + 1) for t in expr.terms))
+    return expr
+
+
+def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
+    """The spec string of a network expression, or None when ``e`` is not one."""
+    text = _layer_text(e, fn_names, top=True)
+    if text is None or "W" not in text:
+        return None
+    return "yhat = " + text
+
+
+def _layer_text(e: Expr, fn_names: dict[str, str], top: bool = False) -> str | None:
+    if isinstance(e, Sym) and e.name in ("x", "X") and not e.layer and not e.accent:
+        return e.name
+    if isinstance(e, Call) and len(e.args) == 1 and not e.prime:
+        act = fn_names.get(e.func) or KNOWN_FUNCTIONS.get(e.func) or USUAL.get(e.func)
+        if act not in ACTIVATION_CANDIDATES:
+            return None
+        inner = _layer_text(e.args[0], fn_names)
+        return None if inner is None else f"{act}({inner})"
+    if isinstance(e, Mul) and len(e.factors) == 2:
+        a, b = e.factors
+        if _is_weight(a):
+            inner = _layer_text(b, fn_names)
+            return None if inner is None else f"W{a.layer} {inner}"  # type: ignore[attr-defined]
+        if _is_weight(b):
+            inner = _layer_text(a, fn_names)
+            return None if inner is None else f"{inner} W{b.layer}"  # type: ignore[attr-defined]
+        return None
+    if isinstance(e, Add) and len(e.terms) == 2:
+        a, b = e.terms
+        if isinstance(b, Sym) and b.name == "b" and b.layer.isdigit():
+            inner = _layer_text(a, fn_names)
+            return None if inner is None else f"{inner} + b{b.layer}"
+    return None
+
+
+def _is_weight(e: Expr) -> bool:
+    return isinstance(e, Sym) and e.name == "W" and e.layer.isdigit() and not e.accent
+
+
+def _identify_functions(chains: list[Chain]) -> tuple[dict[str, str], dict[str, str]]:
+    """σ, g, … from their definitions, matched by value against the known activations."""
+    names: dict[str, str] = {}
+    sentences: dict[str, str] = {}
+    probe_model = build_model(preset("seed"))
+    rng = np.random.default_rng(5)
+    z = tuple(float(v) for v in rng.normal(size=5) * 1.5)
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if not isinstance(lhs, Call) or len(lhs.args) != 1 or lhs.func in KNOWN_FUNCTIONS:
+            continue
+        arg = lhs.args[0]
+        base = arg.base if isinstance(arg, Indexed) else arg
+        if not isinstance(base, Sym) or lhs.func in names:
+            continue
+        binding = Binding(probe_model)
+        binding.symbols[key(base)] = Meaning(Literal(z))
+        binding.dims[("k", "", "")] = binding.dims[("n", "", "")] = 5
+        leaves = probe_model.random_instance(0)
+        probe = _Probe(binding, leaves)
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            value = probe.eval(side.expr)
+            if value is None:
+                continue
+            zz = np.asarray(z).reshape(-1, 1)
+            for act in ACTIVATION_CANDIDATES:
+                expected = softmax(zz, 0) if act == "softmax" else ELEMENTWISE[act][0](zz)
+                if value.shape == expected.shape and np.allclose(value, expected, rtol=1e-9):
+                    names[lhs.func] = act
+                    sentences[lhs.func] = (
+                        f"{_fname(lhs.func)} is the {act}: its definition "
+                        f"`{side.source.strip()}` matches it on random inputs."
+                    )
+                    break
+            if lhs.func in names:
+                break
+    return names, sentences
+
+
+def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) -> tuple[str, str]:
+    """The loss from a definition ``L = …`` (by value, or by pattern with a note)."""
+    out_act = spec_text.split("=", 1)[1].strip().split("(", 1)[0]
+    default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
+    for chain in chains:
+        lhs = chain.lhs.expr
+        is_loss = (
+            (isinstance(lhs, Sym) and lhs.name in ("L", "J", "E") and not lhs.layer)
+            or (isinstance(lhs, Call) and lhs.func in ("L", "J", "E"))
+            or (
+                isinstance(lhs, Mul)
+                and isinstance(lhs.factors[0], Sym)
+                and lhs.factors[0].name == "L"
+            )
+        )
+        if not is_loss:
+            continue
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            found = _loss_by_value(side.expr, spec_text, fn_names)
+            if found:
+                return found, ""
+            pattern = _loss_by_pattern(side.expr)
+            if pattern:
+                return pattern[0], pattern[1].replace("`…`", f"`{side.source.strip()}`")
+    return default, (
+        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
+        f"{out_act} output (the text does not define it)."
+    )
+
+
+def _true_losses(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    return {
+        "cross_entropy": float(-(y * np.log(yhat)).sum()),
+        "mse": float(0.5 * ((yhat - y) ** 2).sum()),
+        "bce": float(-(y * np.log(yhat) + (1 - y) * np.log(1 - yhat)).sum()),
+    }
+
+
+def _loss_by_value(expr: Expr, spec_text: str, fn_names: dict[str, str]) -> str | None:
+    try:
+        model = build_model(parse_spec(spec_text, "cross_entropy"))
+    except ChainruleError:
+        return None
+    binding = Binding(model)
+    binding.function_names.update(fn_names)
+    leaves = model.random_instance(3)
+    probe = _Probe(binding, leaves)
+    value = probe.eval(expr)
+    if value is None or value.size != 1:
+        return None
+    values = probe.values
+    for name, v in _true_losses(np.real(values["yhat"]), leaves["y"]).items():
+        if math.isclose(float(value.reshape(())), v, rel_tol=1e-9):
+            return name
+    return None
+
+
+def _loss_by_pattern(expr: Expr) -> tuple[str, str] | None:
+    nodes = walk(expr)
+    has_log = any(isinstance(n, Call) and n.func == "log" for n in nodes)
+    has_sum = [n for n in nodes if isinstance(n, Sum)]
+    if has_log and has_sum:
+        s = has_sum[0]
+        index = s.bounds[0].index
+        used = {i for n in walk(s.body) if isinstance(n, Indexed) for i in n.indices}
+        if index not in used:
+            return "cross_entropy", (
+                f"read the loss `…` as −Σ_{index} y_{index} log ŷ_{index} (cross-entropy): "
+                f"the sum's index {index} does not appear in its body, so y and ŷ are read "
+                f"as their {index}-th entries."
+            )
+    return None
