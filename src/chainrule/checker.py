@@ -14,10 +14,18 @@ from importlib import resources
 
 from chainrule.bind.document import BoundDocument, bind_document
 from chainrule.bind.options import CheckOptions
+from chainrule.judge.diagnose import (
+    KINDS,
+    diagnose,
+    ill_formed,
+    inherit,
+    latex,
+    one_shape_repair,
+    with_expected_fix,
+)
 from chainrule.judge.expected import Expected
-from chainrule.judge.repair import Context, _free_indices, search
-from chainrule.judge.verdicts import Judge, SideResult, StepVerdict, make_instances
-from chainrule.reader.ast import Expr, Hadamard, Indexed, Sym, walk
+from chainrule.judge.verdicts import Judge, make_instances
+from chainrule.reader.ast import Expr, Sym
 from chainrule.reader.claims import Document
 from chainrule.report.report import (
     Diagnosis,
@@ -30,10 +38,6 @@ from chainrule.report.report import (
 from chainrule.report.style import AuthorStyle
 
 SEED_NAME = "seed-question-and-answer.txt"
-KINDS = (
-    "index", "transpose", "missing_factor", "extra_factor", "sign", "y_vs_yhat",
-    "softmax_jacobian", "activation_derivative", "shape", "wrong_layer", "other",
-)  # fmt: skip
 
 
 def seed_text() -> str:
@@ -116,13 +120,13 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
         prev_shape: str | None = None
         for v in verdicts:
             used.update(v.assumptions)
-            if _ill_formed(v) and lhs_res is not None and lhs_res.error is None:
+            if ill_formed(v) and lhs_res is not None and lhs_res.error is None:
                 # An ill-formed product is wrong only when one transpose, reorder or layer
                 # change makes it equal to the truth (verified); otherwise: not verified.
                 shown = v.message.removeprefix("could not verify: ")
                 if prev_shape == shown:
                     v = replace(v, verdict="incorrect", message=shown, introduces_error=False)
-                elif _one_shape_repair(judge, bound, expected.notation.names, v, lhs_res, scopes):
+                elif one_shape_repair(judge, bound, expected.notation.names, v, lhs_res, scopes):
                     v = replace(v, verdict="incorrect", message=shown, introduces_error=True)
                 prev_shape = shown if v.verdict == "incorrect" else None
             else:
@@ -136,14 +140,14 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
             ):
                 diagnosis = (Diagnosis(v.kind if v.kind in KINDS else "other", v.message),)
             elif v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
-                diagnosis = _diagnose(
+                diagnosis = diagnose(
                     style, judge, bound, expected.notation.names, v, lhs_res, scopes
                 )
                 if exp_tree is None:
                     exp_tree = expected.expected(chain, lhs_res, scopes)
-                exp_latex = style(_latex(exp_tree)) if exp_tree is not None else None
+                exp_latex = style(latex(exp_tree)) if exp_tree is not None else None
                 if exp_latex and not any(d.fix for d in diagnosis):
-                    diagnosis = _with_expected_fix(diagnosis, exp_latex)
+                    diagnosis = with_expected_fix(diagnosis, exp_latex)
             pos = doc.position(v.side.span.start)
             source_line = None
             if v.verdict == "incorrect" and not v.introduces_error:
@@ -152,7 +156,7 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                     if v.carried_offset is not None
                     else prev_line
                 )
-                diagnosis = _inherit(
+                diagnosis = inherit(
                     diagnosis, kinds_by_line.get(source_line or -1, ()), source_line
                 )
             message = v.message
@@ -184,12 +188,12 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                 kinds_by_line[pos.line] = tuple(d.kind for d in diagnosis if d.kind != "note")
     notes = _notes(doc, bound)
     next_steps = [
-        NextStep(wrt, style(f"{_latex(lhs)} = {_latex(rhs)}"), style(matrix))
+        NextStep(wrt, style(f"{latex(lhs)} = {latex(rhs)}"), style(matrix))
         for wrt, lhs, rhs, matrix in expected.next_steps(covered)
     ]
     introduced = dict(expected.notation.introduced)
     definitions = tuple(
-        style(f"{name} = {_latex(_node_expr(bound, node, introduced))}")
+        style(f"{name} = {latex(_node_expr(bound, node, introduced))}")
         for node, name in expected.notation.introduced
     )
     timed_out = time.monotonic() > deadline
@@ -220,18 +224,12 @@ def _display(lhs: Expr | None, rhs: Expr | None) -> str:
     """``lhs = rhs`` as clean LaTeX, when both sides were read."""
     if lhs is None or rhs is None:
         return ""
-    return f"{_latex(lhs)} = {_latex(rhs)}"
-
-
-def _latex(e: Expr | None) -> str:
-    from chainrule.reader.printer import to_latex
-
-    return to_latex(e) if e is not None else ""
+    return f"{latex(lhs)} = {latex(rhs)}"
 
 
 def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
     """``σ(W_2 a_1)`` for a₂, with the layer below by its (introduced) name."""
-    from chainrule.reader.ast import Add, Call, Mul, Sym
+    from chainrule.reader.ast import Add, Call, Mul
 
     layer = int(node[1:]) if node[0] == "a" else bound.model.spec.depth
     spec_layer = bound.model.spec.layers[layer - 1]
@@ -246,122 +244,6 @@ def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
     for name, act in bound.binding.function_names.items():
         fn_for.setdefault(act, name)  # the author's own names come first
     return Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
-
-
-def _inherit(
-    diagnosis: tuple[Diagnosis, ...], kinds: tuple[str, ...], line: int | None
-) -> tuple[Diagnosis, ...]:
-    """A carried error is named by the mistake where it entered (and its own fix kept)."""
-    own = [d for d in diagnosis if d.kind not in kinds or d.fix]
-    fix = next((d.fix for d in diagnosis if d.fix), None)
-    own_kinds = {d.kind for d in own}
-    inherited = [
-        Diagnosis(k, f"the {k.replace('_', ' ')} mistake of line {line}, carried here", None)
-        for k in dict.fromkeys(kinds)
-        if k not in ("other",) and k not in own_kinds
-    ]
-    if not inherited:
-        return diagnosis
-    rest = [d for d in own if d.kind == "note" or d.fix] or []
-    if fix is not None and not any(d.fix for d in rest):
-        inherited[-1] = Diagnosis(inherited[-1].kind, inherited[-1].message, fix)
-    return (*inherited, *rest)
-
-
-def _ill_formed(v: StepVerdict) -> bool:
-    return v.verdict == "unverifiable" and v.kind == "shape" and v.side.expr is not None
-
-
-def _one_shape_repair(
-    judge: Judge,
-    bound: BoundDocument,
-    names: dict[str, Sym],
-    v: StepVerdict,
-    lhs_res: SideResult,
-    scopes: list,  # type: ignore[type-arg]
-) -> bool:
-    assert v.side.expr is not None and v.lhs.expr is not None
-    ctx = Context(
-        lhs_indices=tuple(_free_indices(v.lhs.expr)),
-        label_indices=tuple(sorted(bound.binding.label_indices)),
-        depth=bound.model.spec.depth,
-        activations=tuple(layer.activation for layer in bound.model.spec.layers),
-    )
-    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx, budget=200, seconds=1.0)
-    return (
-        bool(repairs)
-        and len(repairs[0].edits) == 1
-        and repairs[0].edits[0].kind
-        in (
-            "transpose",
-            "shape",
-            "wrong_layer",
-        )
-    )
-
-
-def _with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
-    """No small edit repairs the line: the verified expected expression is its fix."""
-    if not diagnosis:
-        return (Diagnosis("other", "the right-hand side should be the expected expression", fix),)
-    first = diagnosis[0]
-    return (Diagnosis(first.kind, first.message, fix), *diagnosis[1:])
-
-
-def _layer_derivatives(bound: BoundDocument, names: dict[str, Sym]) -> tuple[tuple[str, Expr], ...]:
-    """Each hidden layer's activation derivative, in the author's names (matrix form)."""
-    from chainrule.judge.factor_edits import _relu_mask, one_minus, sigmoid_form, tanh_form
-
-    out: list[tuple[str, Expr]] = []
-    for layer in bound.model.spec.layers[:-1]:
-        node = f"a{layer.index}"
-        a = names.get(node, Sym("a", layer=str(layer.index)))
-        z = names.get(f"z{layer.index}", Sym("z", layer=str(layer.index)))
-        if layer.activation == "sigmoid":
-            out.append((str(layer.index), sigmoid_form(a, hadamard=True)))
-        elif layer.activation == "tanh":
-            out.append((str(layer.index), tanh_form(a)))
-            out.append((str(layer.index), one_minus(Hadamard((a, a)))))
-        elif layer.activation == "relu":
-            out.append((str(layer.index), _relu_mask(z)))
-    return tuple(out)
-
-
-def _diagnose(
-    style: AuthorStyle,
-    judge: Judge,
-    bound: BoundDocument,
-    names: dict[str, Sym],
-    v: StepVerdict,
-    lhs_res: object,
-    scopes: list,  # type: ignore[type-arg]
-) -> tuple[Diagnosis, ...]:
-    assert v.side.expr is not None and v.lhs.expr is not None
-    indexed = any(isinstance(n, Indexed) for n in walk(v.side.expr))
-    ctx = Context(
-        lhs_indices=tuple(_free_indices(v.lhs.expr)),
-        label_indices=tuple(sorted(bound.binding.label_indices)),
-        depth=bound.model.spec.depth,
-        activations=tuple(layer.activation for layer in bound.model.spec.layers),
-        derivatives=() if indexed else _layer_derivatives(bound, names),
-        batch=bound.model.dims.batch is not None,
-    )
-    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
-    out: list[Diagnosis] = []
-    notes = [n.message for n in v.side.notes]
-    if repairs:
-        best = repairs[0]
-        fix = style(_latex(best.tree))
-        for i, edit in enumerate(best.edits):
-            out.append(
-                Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)
-            )
-    else:
-        kind = v.kind if v.kind in KINDS else "other"
-        out.append(Diagnosis(kind, v.message, None))
-    for n in notes:
-        out.append(Diagnosis("note", n, None))
-    return tuple(out)
 
 
 def _notes(doc: Document, bound: BoundDocument) -> list[NoteReport]:

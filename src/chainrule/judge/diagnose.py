@@ -1,0 +1,144 @@
+"""Diagnosis of a wrong line: the named mistakes, the verified fix, what a carried line inherits.
+
+Runs the repair search (``judge.repair``) for one incorrect right-hand side, in the author's
+notation; decides whether an ill-formed product is a mistake (one verified edit makes it
+right) or only unverifiable; names a carried line by the mistake where its error entered.
+"""
+
+from __future__ import annotations
+
+from chainrule.bind.document import BoundDocument
+from chainrule.judge.repair import Context, _free_indices, search
+from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
+from chainrule.reader.ast import Expr, Hadamard, Indexed, Sym, walk
+from chainrule.report.report import Diagnosis
+from chainrule.report.style import AuthorStyle
+
+
+def latex(e: Expr | None) -> str:
+    """The clean LaTeX of a tree (empty for none)."""
+    from chainrule.reader.printer import to_latex
+
+    return to_latex(e) if e is not None else ""
+
+
+KINDS = (
+    "index", "transpose", "missing_factor", "extra_factor", "sign", "y_vs_yhat",
+    "softmax_jacobian", "activation_derivative", "shape", "wrong_layer", "other",
+)  # fmt: skip
+
+
+def inherit(
+    diagnosis: tuple[Diagnosis, ...], kinds: tuple[str, ...], line: int | None
+) -> tuple[Diagnosis, ...]:
+    """A carried error is named by the mistake where it entered (and its own fix kept)."""
+    own = [d for d in diagnosis if d.kind not in kinds or d.fix]
+    fix = next((d.fix for d in diagnosis if d.fix), None)
+    own_kinds = {d.kind for d in own}
+    inherited = [
+        Diagnosis(k, f"the {k.replace('_', ' ')} mistake of line {line}, carried here", None)
+        for k in dict.fromkeys(kinds)
+        if k not in ("other",) and k not in own_kinds
+    ]
+    if not inherited:
+        return diagnosis
+    rest = [d for d in own if d.kind == "note" or d.fix] or []
+    if fix is not None and not any(d.fix for d in rest):
+        inherited[-1] = Diagnosis(inherited[-1].kind, inherited[-1].message, fix)
+    return (*inherited, *rest)
+
+
+def ill_formed(v: StepVerdict) -> bool:
+    return v.verdict == "unverifiable" and v.kind == "shape" and v.side.expr is not None
+
+
+def one_shape_repair(
+    judge: Judge,
+    bound: BoundDocument,
+    names: dict[str, Sym],
+    v: StepVerdict,
+    lhs_res: SideResult,
+    scopes: list,  # type: ignore[type-arg]
+) -> bool:
+    assert v.side.expr is not None and v.lhs.expr is not None
+    ctx = Context(
+        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        label_indices=tuple(sorted(bound.binding.label_indices)),
+        depth=bound.model.spec.depth,
+        activations=tuple(layer.activation for layer in bound.model.spec.layers),
+    )
+    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx, budget=200, seconds=1.0)
+    return (
+        bool(repairs)
+        and len(repairs[0].edits) == 1
+        and repairs[0].edits[0].kind
+        in (
+            "transpose",
+            "shape",
+            "wrong_layer",
+        )
+    )
+
+
+def with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
+    """No small edit repairs the line: the verified expected expression is its fix."""
+    if not diagnosis:
+        return (Diagnosis("other", "the right-hand side should be the expected expression", fix),)
+    first = diagnosis[0]
+    return (Diagnosis(first.kind, first.message, fix), *diagnosis[1:])
+
+
+def layer_derivatives(bound: BoundDocument, names: dict[str, Sym]) -> tuple[tuple[str, Expr], ...]:
+    """Each hidden layer's activation derivative, in the author's names (matrix form)."""
+    from chainrule.judge.factor_edits import _relu_mask, one_minus, sigmoid_form, tanh_form
+
+    out: list[tuple[str, Expr]] = []
+    for layer in bound.model.spec.layers[:-1]:
+        node = f"a{layer.index}"
+        a = names.get(node, Sym("a", layer=str(layer.index)))
+        z = names.get(f"z{layer.index}", Sym("z", layer=str(layer.index)))
+        if layer.activation == "sigmoid":
+            out.append((str(layer.index), sigmoid_form(a, hadamard=True)))
+        elif layer.activation == "tanh":
+            out.append((str(layer.index), tanh_form(a)))
+            out.append((str(layer.index), one_minus(Hadamard((a, a)))))
+        elif layer.activation == "relu":
+            out.append((str(layer.index), _relu_mask(z)))
+    return tuple(out)
+
+
+def diagnose(
+    style: AuthorStyle,
+    judge: Judge,
+    bound: BoundDocument,
+    names: dict[str, Sym],
+    v: StepVerdict,
+    lhs_res: object,
+    scopes: list,  # type: ignore[type-arg]
+) -> tuple[Diagnosis, ...]:
+    assert v.side.expr is not None and v.lhs.expr is not None
+    indexed = any(isinstance(n, Indexed) for n in walk(v.side.expr))
+    ctx = Context(
+        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        label_indices=tuple(sorted(bound.binding.label_indices)),
+        depth=bound.model.spec.depth,
+        activations=tuple(layer.activation for layer in bound.model.spec.layers),
+        derivatives=() if indexed else layer_derivatives(bound, names),
+        batch=bound.model.dims.batch is not None,
+    )
+    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
+    out: list[Diagnosis] = []
+    notes = [n.message for n in v.side.notes]
+    if repairs:
+        best = repairs[0]
+        fix = style(latex(best.tree))
+        for i, edit in enumerate(best.edits):
+            out.append(
+                Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)
+            )
+    else:
+        kind = v.kind if v.kind in KINDS else "other"
+        out.append(Diagnosis(kind, v.message, None))
+    for n in notes:
+        out.append(Diagnosis("note", n, None))
+    return tuple(out)
