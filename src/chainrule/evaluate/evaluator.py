@@ -560,11 +560,6 @@ class Evaluator:
         return self.binding.describe(e)
 
 
-def sum_struct(t: Tensor) -> Tensor:
-    """Sum the structural part of ``t`` (a dot product's last step)."""
-    return Tensor(t.data.sum(axis=(-1, -2)), t.axes)
-
-
 def as_scalar(t: Tensor) -> Tensor:
     """A 1×1 matrix (a one-output network's ŷ) acts as the number it holds."""
     if t.struct == (1, 1):

@@ -76,10 +76,6 @@ class Tensor:
         return int(self.data.shape[self.axes.index(axis)])
 
 
-def scalar(value: complex | float) -> Tensor:
-    return Tensor(np.asarray(value, dtype=np.result_type(type(value), np.float64)))
-
-
 def from_node(value: Array) -> Tensor:
     """A model node's value (scalar, 1-D vector or matrix) as a Tensor (vectors as columns)."""
     if value.ndim == 0:
@@ -234,8 +230,6 @@ def rename_axis(t: Tensor, old: str, new: str) -> Tensor:
     n_named = len(axes)
     # move the diagonal axis from the end to the named block
     data = np.moveaxis(data, -1, n_named) if data.ndim > n_named + 1 else data
-    if data.ndim > n_named + 1:
-        pass
     return Tensor(np.ascontiguousarray(data), (*axes, new), t.jacobian)
 
 
@@ -250,7 +244,3 @@ def sum_axis(t: Tensor, axis: str) -> Tensor:
         return t
     i = t.axes.index(axis)
     return Tensor(t.data.sum(axis=i), t.axes[:i] + t.axes[i + 1 :], t.jacobian)
-
-
-def map_values(t: Tensor, fn: object) -> Tensor:
-    return Tensor(fn(t.data), t.axes, t.jacobian)  # type: ignore[operator]
