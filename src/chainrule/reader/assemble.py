@@ -9,7 +9,8 @@ conventions of the field, in this order:
    ``1\\{y=j\\}`` an indicator; subscripts give layers and indices (``W_{3_{mn}}``);
 2. ``\\partial X`` pairs with what follows it, up to a ``/`` or a written operator;
 3. ``/`` binds the two factors beside it (``\\partial L/\\partial W``, ``-y_i/\\hat y_i``);
-4. ``\\sum_{…}``, ``\\nabla_W`` and ``\\frac{\\partial}{\\partial W}`` take the rest of the term;
+4. ``\\sum_{…}`` and ``\\frac{\\partial}{\\partial W}`` take the rest of the term, ``\\nabla_W`` the
+   one factor after it;
 5. juxtaposition binds tighter than ``\\cdot``/``\\times``, which bind tighter than ``\\odot``.
 
 Every reading that is not the literal one adds a note (``read `W_3_{mn}` as `W_{3,mn}```).
@@ -500,9 +501,18 @@ class Assembler:
                         f"not `{body_entries[0].op}`",
                         body_entries[0].span,
                     )
+                node: Expr
+                if head.kind != "sum" and head.style == "nabla":
+                    # `\nabla_{z} L\, a^\top` is (∇_z L) aᵀ: ∇ takes the one factor after it
+                    first = body_entries[0]
+                    assert head.wrt is not None
+                    span = _join(entry.span, first.span)
+                    node = Deriv(self._products([first]), head.wrt, "nabla", span=span)
+                    entries[k : k + 2] = [_Entry(node, entry.op, span)]
+                    k -= 1
+                    continue
                 body = self._products(body_entries)
                 span = _join(entry.span, body_entries[-1].span)
-                node: Expr
                 if head.kind == "sum":
                     node = Sum(head.bounds, body, span=span)
                 else:

@@ -403,9 +403,10 @@ class _Printer:
 
     def deriv(self, e: Deriv) -> tuple[str, int]:
         if self.spelling.nabla and e.style == "nabla" and isinstance(e.wrt, Sym | Indexed):
-            # `\nabla_{W} L` takes the rest of its term, like `\sum`.
-            under, of = self.show(e.wrt, 0), self.show(e.of, _P["prefix"])
-            return (f"∇{under} {of}" if self.unicode else f"\\nabla_{{{under}}} {of}"), _P["prefix"]
+            # `\nabla_{W} L` applies to the one factor after it (`∇_z L aᵀ` is (∇_z L) aᵀ).
+            under, of = self.show(e.wrt, 0), self.show(e.of, _P["postfix"])
+            shown = f"∇{under} {of}" if self.unicode else f"\\nabla_{{{under}}} {of}"
+            return shown, _P["slash"]  # a factor like any other; a power of it is wrapped
         of, wrt = self.deriv_part(e.of), self.deriv_part(e.wrt)
         if self.unicode:
             return f"∂{of}/∂{wrt}", _P["slash"]
