@@ -54,6 +54,7 @@ _TEX_TOKEN = re.compile(_TOKEN.pattern, re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _END_CACHE: dict[str, re.Pattern[str]] = {}
 
+_ENUMERATOR = re.compile(r"\((?:[a-h]|[ivx]{1,4}|[0-9]{1,2})\)")
 _IDENTIFIER = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[A-Za-z]+[0-9]+")
 """A code-style identifier (a letter word with ``_`` parts or trailing digits)."""
 
@@ -433,6 +434,8 @@ def _fence(
 
 def _is_prose_token(token: str) -> bool:
     if "\x00" in token:
+        return True
+    if _ENUMERATOR.fullmatch(token):  # "(d)", "(ii)" label a part of a question, not a factor
         return True
     if token.lower().strip(".,;:!?()\"'") in _STOP_WORDS:
         return True
