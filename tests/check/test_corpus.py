@@ -17,8 +17,11 @@ from chainrule.report.report import Report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "check"
 DOCS = json.loads((CORPUS / "labels.json").read_text())
-HELDOUT = Path(__file__).resolve().parents[1] / "corpus" / "heldout"
-HELDOUT_DOCS = json.loads((HELDOUT / "labels.json").read_text())
+HELDOUT_DOCS = [
+    (folder, doc)
+    for folder in ("heldout", "heldout2")
+    for doc in json.loads((CORPUS.parent / folder / "labels.json").read_text())
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +71,12 @@ def test_time_limit_is_reported(tmp_path: Path) -> None:
     assert all(s.verdict in ("unverifiable", "incorrect", "correct") for s in report.steps)
 
 
-@pytest.mark.parametrize("doc", HELDOUT_DOCS, ids=[d["file"] for d in HELDOUT_DOCS])
-def test_no_false_alarm_on_the_held_out_corpus(doc: dict) -> None:  # type: ignore[type-arg]
-    report = check(
-        HELDOUT / doc["file"], model=doc["model"], loss=doc["loss"], label_index=doc["label_index"]
-    )
+@pytest.mark.parametrize(
+    ("folder", "doc"), HELDOUT_DOCS, ids=[f"{f}/{d['file']}" for f, d in HELDOUT_DOCS]
+)
+def test_no_false_alarm_on_the_held_out_corpora(folder: str, doc: dict) -> None:  # type: ignore[type-arg]
+    path = CORPUS.parent / folder / doc["file"]
+    report = check(path, model=doc["model"], loss=doc["loss"], label_index=doc["label_index"])
     steps = {s.line: s for s in report.steps}
     for label in doc["lines"]:
         step = steps.get(label["line"])
