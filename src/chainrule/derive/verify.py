@@ -1,33 +1,41 @@
 """Checking every printed formula against the ground truth, on several random instances.
 
-Owns :func:`verify_steps`. The truth is :func:`chainrule.model.truth.jacobian` (complex
-step through the model graph, which never reads the rule table); each right-hand side of
-each formula, matrix form and index form, is evaluated as printed and compared with it.
-Formulas are checked in order and each one's value feeds the next (δ₂ is computed from the
-δ₃ just checked), so the chain is verified end to end.
+Owns :func:`verify_steps` and :func:`derivation_binding`. The truth is
+:func:`chainrule.model.truth.jacobian` (complex step through the model graph, which never
+reads the rule table). Each right-hand side of each formula, matrix form and index form, is
+evaluated as printed by the checker's own evaluator (:mod:`chainrule.evaluate`), so
+"verified" means the checker reads the formula on the page the way derive means it.
+
+Symbols on a right-hand side take the checker's conventional meanings: δ₂ inside δ₁'s
+formula is ∂L/∂z₂ (m·∂L/∂Z₂, the per-example error, in a mini-batch), that is the truth
+itself rather than the value of the formula printed before it. Each formula is therefore
+checked on its own, and the chain holds because every link does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
-from chainrule.derive.evaluate import (
-    EvalError,
-    IndexEnv,
-    MatrixEnv,
-    eval_index,
-    eval_matrix,
-)
+from chainrule.bind.binding import Binding, Meaning
+from chainrule.bind.refs import Const, Literal, NodeRef, key
 from chainrule.derive.formula import Formula, Step, Truth
+from chainrule.evaluate.evaluator import Evaluator, IndexRange, Scope
+from chainrule.evaluate.tensor import Array, EvalError, Tensor
 from chainrule.model.graph import Model
 from chainrule.model.truth import jacobian
+from chainrule.reader.ast import Deriv, Expr, Sym
+from chainrule.rules import dim_symbol
+from chainrule.rules.expr import ones, sym
 
 RTOL = 1e-8
 ETA = 0.1
 """Learning rate used to check the update formulas."""
+
+Jacobians = Callable[[str, str], Array]
+"""``jac(of, wrt)``: the true ∂of/∂wrt of model nodes on the current instance (memoised)."""
 
 
 def relative_error(value: np.ndarray, truth: np.ndarray) -> float:
@@ -49,111 +57,139 @@ def relative_error(value: np.ndarray, truth: np.ndarray) -> float:
     return err / scale if scale > 0 else err
 
 
-def _as_matrix(value: np.ndarray, column: bool, batched: bool) -> np.ndarray:
-    if (value.ndim == 1 and not batched) or (value.ndim == 1 and batched):
-        return value.reshape(-1, 1) if column else value.reshape(1, -1)
-    return value
+def derivation_binding(model: Model) -> Binding:
+    """The checker's symbol table, completed with the symbols only derive writes.
+
+    W₂, a₁, ŷ, x, y, L and δ₂ keep the checker's conventions (:meth:`Binding.convention`);
+    this adds the dimensions (d, d₁, …, k, and m in a batch), the all-ones vectors 𝟏_k
+    (columns of a dimension's length, 𝟏 alone of length m), η and σ for the logistic.
+    """
+    binding = Binding(model)
+    depth, sizes = model.spec.depth, model.dims.sizes
+    lengths = [(dim_symbol(level, depth), sizes[level]) for level in range(depth + 1)]
+    if model.dims.batch is not None:
+        lengths.append((sym("m"), model.dims.batch))
+    for dim, size in lengths:
+        binding.dims[key(dim)] = size
+        is_m = dim == sym("m")
+        binding.symbols[key(ones(None if is_m else dim))] = Meaning(Literal((1.0,) * size))
+    binding.symbols[key(sym("eta"))] = Meaning(Const(ETA, "η"))
+    binding.function_names["sigma"] = "sigmoid"
+    return binding
 
 
-def _truth(
-    model: Model,
-    leaves: dict[str, np.ndarray],
-    values: dict[str, np.ndarray],
-    t: Truth,
-    cache: dict[tuple[str, str], np.ndarray],
-) -> np.ndarray:
+class _FormulaEvaluator(Evaluator):
+    """The checker's evaluator, read strictly and with the truth's Jacobians.
+
+    Juxtaposition in a printed formula always means a matrix (or scalar) product: the
+    checker's lenient entry-by-entry reading of ``A (1 − A)`` is for students, and taking
+    it here would let a mis-printed product pass. A derivative of the (scalar) loss by a
+    model node is the truth's vectorised complex step, shared with the truths themselves;
+    the checker's own layout rules still decide its shape.
+    """
+
+    def __init__(
+        self, binding: Binding, leaves: Mapping[str, Array], values: Mapping[str, Array],
+        scope: Scope, jac: Jacobians,
+    ) -> None:  # fmt: skip
+        super().__init__(binding, leaves, values, scope)
+        self.jac = jac
+
+    def product(self, a: Tensor, b: Tensor, op: str, idiom: bool = False) -> Tensor:
+        return super().product(a, b, "", False)
+
+    def _derivative(self, e: Deriv) -> Tensor:
+        of = self.binding.resolve(e.of, self.used) if isinstance(e.of, Sym) else e.of
+        if not isinstance(of, NodeRef) or np.ndim(self.values[of.node]) != 0:
+            return super()._derivative(e)
+        node, indices = self.binding.as_node(e.wrt, self)
+        shape = tuple(np.shape(self.values[node]))
+        data = self.jac(of.node, node)
+        return self.arrange_derivative(data, (), (), shape, indices, 0, e)
+
+
+class _Instance:
+    """One random instance: its leaves, every node's value, and the true Jacobians, each
+    computed once and shared by the truths and the derivatives inside the formulas."""
+
+    def __init__(self, model: Model, seed: int) -> None:
+        self.model = model
+        self.leaves = model.random_instance(seed)
+        self.values = model.forward(self.leaves)
+        self.cache: dict[tuple[str, str], Array] = {}
+
+    def jac(self, of: str, wrt: str) -> Array:
+        if (of, wrt) not in self.cache:
+            self.cache[(of, wrt)] = jacobian(self.model, self.leaves, of, wrt)
+        return self.cache[(of, wrt)]
+
+
+def _evaluate(
+    form: str, rhs: Expr, f: Formula, binding: Binding, inst: _Instance, sizes: Mapping[str, int]
+) -> Array:
+    """One right-hand side as an array laid out like its truth."""
+    scope = Scope()
+    if form == "index":
+        # Letters are reused with other ranges from formula to formula (j runs over a
+        # layer's units), so each formula's ranges are set before it is read.
+        scope.ranges = {
+            letter: IndexRange(sizes[dim], f"the {sizes[dim]} values of {dim}")
+            for letter, dim in f.ranges
+        }
+    t = _FormulaEvaluator(binding, inst.leaves, inst.values, scope, inst.jac).eval(rhs)
+    if form == "matrix":
+        if t.axes:
+            raise EvalError(f"index letters {', '.join(t.axes)} are left in a matrix form")
+        return np.asarray(np.real(t.data))
+    if not t.is_scalar:
+        raise EvalError("a whole vector or matrix stands where an index form needs an entry")
+    extra = set(t.axes) - set(f.free)
+    if extra:
+        raise EvalError(f"indices {sorted(extra)} are free on the right but not on the left")
+    # Put the axes in the left side's order; an index the right side does not use means
+    # the value is the same along it.
+    missing = tuple(a for a in f.free if a not in t.axes)
+    data = np.real(t.data).reshape(t.data.shape + (1,) * len(missing))
+    order = t.axes + missing
+    data = np.transpose(data, [order.index(a) for a in f.free])
+    return np.broadcast_to(data, tuple(scope.ranges[a].size for a in f.free))
+
+
+def _truth(model: Model, values: Mapping[str, Array], t: Truth, jac: Jacobians) -> Array:
     if t.step:
-        grad = _jac(model, leaves, "L", t.of, cache)
-        return values[t.of] - ETA * grad
+        return np.asarray(values[t.of] - ETA * jac("L", t.of))
     if t.wrt is None:
         return np.asarray(values[t.of])
-    out = _jac(model, leaves, t.of, t.wrt, cache)
-    if t.per_example:
-        out = out * model.dims.batch if model.dims.batch else out
+    out = jac(t.of, t.wrt)
+    if t.per_example and model.dims.batch:
+        out = out * model.dims.batch
     return out
-
-
-def _jac(
-    model: Model,
-    leaves: dict[str, np.ndarray],
-    of: str,
-    wrt: str,
-    cache: dict[tuple[str, str], np.ndarray],
-) -> np.ndarray:
-    if (of, wrt) not in cache:
-        cache[(of, wrt)] = jacobian(model, leaves, of, wrt)
-    return cache[(of, wrt)]
-
-
-def _store(
-    f: Formula,
-    value: np.ndarray,
-    mat: dict[str, Any],
-    idx: dict[str, Any],
-    column: bool,
-    batched: bool,
-) -> None:
-    """Make a checked formula's value available to the formulas after it."""
-    from chainrule.derive.evaluate import deriv_key
-    from chainrule.reader.ast import Deriv, Sym
-    from chainrule.rules.expr import key
-
-    lhs = f.lhs_matrix
-    if isinstance(lhs, Sym) and f.relation == "=":
-        name = key(lhs)
-    elif isinstance(lhs, Deriv) and isinstance(lhs.wrt, Sym):
-        name = deriv_key(lhs)
-    else:
-        return
-    idx[name] = value
-    mat[name] = _as_matrix(value, column, batched)
 
 
 def verify_steps(
     steps: list[Step], model: Model, instances: int = 3, rtol: float = RTOL
 ) -> list[Step]:
     """The steps with every formula's ``verified`` and ``max_rel_error`` filled in."""
-    spec = model.spec
-    column, batched = spec.convention == "column", spec.batch != "none"
-    sizes = {n: s for n, s in zip(model.dims.names(), model.dims.sizes, strict=True)}
+    binding = derivation_binding(model)
+    sizes = dict(zip(model.dims.names(), model.dims.sizes, strict=True))
     if model.dims.batch is not None:
         sizes["m"] = model.dims.batch
-    errors: dict[int, float] = {}
-    problems: dict[int, list[str]] = {}
     formulas = [f for step in steps for f in step.formulas]
+    errors = [0.0] * len(formulas)
+    problems: list[list[str]] = [[] for _ in formulas]
     for seed in range(instances):
-        leaves = model.random_instance(seed)
-        values = model.forward(leaves)
-        cache: dict[tuple[str, str], np.ndarray] = {}
-        idx: dict[str, Any] = {**values, "eta": ETA}
-        if model.dims.batch is not None:
-            idx["m"] = model.dims.batch
-        mat = {
-            k: _as_matrix(np.asarray(v), column, batched) if np.ndim(v) == 1 else v
-            for k, v in idx.items()
-        }
+        inst = _Instance(model, seed)
         for n, f in enumerate(formulas):
-            truth = _truth(model, leaves, values, f.truth, cache)
-            ranges = {letter: sizes[dim] for letter, dim in f.ranges}
-            worst = errors.get(n, 0.0)
-            first: np.ndarray | None = None
+            truth = _truth(model, inst.values, f.truth, inst.jac)
             for form, rhs in [("matrix", e) for e in f.matrix] + [("index", e) for e in f.index]:
                 try:
-                    if form == "matrix":
-                        value = eval_matrix(rhs, MatrixEnv(mat, sizes, column))
-                    else:
-                        value = eval_index(rhs, IndexEnv(idx, sizes, ranges), f.free)
-                    err = relative_error(np.asarray(value), truth)
+                    value = _evaluate(form, rhs, f, binding, inst, sizes)
+                    err = relative_error(value, truth)
                 except (EvalError, KeyError, ValueError) as exc:
-                    problems.setdefault(n, []).append(f"{form}: {exc}")
+                    problems[n].append(f"{form}: {exc}")
                     err = float("inf")
-                else:
-                    if first is None:
-                        first = np.asarray(value).reshape(truth.shape) if err < np.inf else None
-                worst = max(worst, err)
-            errors[n] = worst
-            _store(f, first if first is not None else truth, mat, idx, column, batched)
-    checked = {id(f): (errors[n], problems.get(n, [])) for n, f in enumerate(formulas)}
+                errors[n] = max(errors[n], err)
+    checked = {id(f): (errors[n], problems[n]) for n, f in enumerate(formulas)}
     out = []
     for step in steps:
         new = tuple(

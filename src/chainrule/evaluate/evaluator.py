@@ -496,9 +496,9 @@ class Evaluator:
         stacked = np.stack(pieces, axis=-1) if shape else pieces[0][..., None]
         data = stacked.reshape((*stacked.shape[:-1], *shape)) if shape else stacked[..., 0]
         n_of = len(of_axes) + len(of_struct)
-        return self._arrange_derivative(data, of_axes, of_struct, shape, indices, n_of, e)
+        return self.arrange_derivative(data, of_axes, of_struct, shape, indices, n_of, e)
 
-    def _arrange_derivative(
+    def arrange_derivative(
         self,
         data: Array,
         of_axes: tuple[str, ...],
@@ -508,6 +508,9 @@ class Evaluator:
         n_of: int,
         e: Deriv,
     ) -> Tensor:
+        """Lay out a derivative's raw array (``of``'s axes then ``wrt``'s shape) as a Tensor:
+        entries of ``wrt`` become named axes, a whole ``wrt`` a gradient or Jacobian layout.
+        Public so derive's verification can reuse a Jacobian it already has."""
         what = self._what(e.wrt.base if isinstance(e.wrt, Indexed) else e.wrt)
         if indices is not None and len(indices) == 1 and len(shape) == 2 and 1 in shape:
             # one entry index into a one-row (or one-column) matrix: a vector in disguise
