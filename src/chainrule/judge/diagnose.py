@@ -89,13 +89,15 @@ def with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagn
 
 
 def layer_derivatives(bound: BoundDocument, names: dict[str, Sym]) -> tuple[tuple[str, Expr], ...]:
-    """Each hidden layer's activation derivative, in the author's names (matrix form)."""
+    """Each layer's activation derivative, in the author's names (matrix form)."""
     from chainrule.judge.factor_edits import _relu_mask, one_minus, sigmoid_form, tanh_form
 
     out: list[tuple[str, Expr]] = []
-    for layer in bound.model.spec.layers[:-1]:
-        node = f"a{layer.index}"
-        a = names.get(node, Sym("a", layer=str(layer.index)))
+    depth = bound.model.spec.depth
+    for layer in bound.model.spec.layers:
+        node = "yhat" if layer.index == depth else f"a{layer.index}"
+        default = Sym("y", "hat") if layer.index == depth else Sym("a", layer=str(layer.index))
+        a = names.get(node, default)  # the output's own σ′ is forgotten too (sigmoid + MSE)
         z = names.get(f"z{layer.index}", Sym("z", layer=str(layer.index)))
         if layer.activation == "sigmoid":
             out.append((str(layer.index), sigmoid_form(a, hadamard=True)))
@@ -137,8 +139,26 @@ def diagnose(
                 Diagnosis(edit.kind, edit.message, fix if i == len(best.edits) - 1 else None)
             )
     else:
-        kind = v.kind if v.kind in KINDS else "other"
+        kind = v.kind if v.kind in KINDS else _kind_from_claim(bound, v.lhs.expr)
         out.append(Diagnosis(kind, v.message, None))
     for n in notes:
         out.append(Diagnosis("note", n, None))
     return tuple(out)
+
+
+def _kind_from_claim(bound: BoundDocument, lhs: Expr | None) -> str:
+    """No edit explains the line: name the mistake by what the line claims, where that is
+    unambiguous — a wrong ∂ŷ/∂z at a softmax output is a softmax-Jacobian mistake."""
+    from chainrule.reader.ast import Deriv
+
+    spec = bound.model.spec
+    if isinstance(lhs, Deriv) and spec.layers[-1].activation == "softmax":
+        of = lhs.of.base if isinstance(lhs.of, Indexed) else lhs.of
+        wrt = lhs.wrt.base if isinstance(lhs.wrt, Indexed) else lhs.wrt
+        is_output = isinstance(of, Sym) and of.name == "y" and of.accent == "hat"
+        meaning = bound.binding.resolve(wrt, set()) if isinstance(wrt, Sym) else None
+        from chainrule.bind.refs import NodeRef
+
+        if is_output and isinstance(meaning, NodeRef) and meaning.node == f"z{spec.depth}":
+            return "softmax_jacobian"
+    return "other"

@@ -185,7 +185,9 @@ class Expected:
             mapping = _letter_map(formula, wanted, self.notation.used_letters)
             for candidate in reversed(chain_form):
                 tree = _rename(candidate, self.notation, mapping)
-                res = self.judge.evaluate(tree, scopes)
+                res = self.judge.evaluate(
+                    tree, scopes, claimed=False
+                )  # the truth, not the author's δ
                 if res.error is None and self.judge.outcome(lhs_res, res).ok:
                     return tree
         return None
@@ -237,7 +239,7 @@ class Expected:
         lhs_res, scopes = self.judge.evaluate_lhs(lhs)
         if lhs_res.error is not None:
             return False
-        res = self.judge.evaluate(rhs, scopes)
+        res = self.judge.evaluate(rhs, scopes, claimed=False)
         return res.error is None and self.judge.outcome(lhs_res, res).ok
 
 

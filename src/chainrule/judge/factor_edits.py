@@ -94,6 +94,15 @@ def chain_edits(
         a, b = fs[i], fs[i + 1]
         if _is_one_minus(b, a):  # a (1 − a): the sigmoid's derivative
             pair = rebuilt([a, b])
+            if isinstance(a, Sym) and a.name == "y" and not a.accent and not a.layer:
+                yhat = replace(a, accent="hat")  # y(1 − y): the output's derivative uses ŷ
+                fixed = [*fs[:i], yhat, one_minus(yhat), *fs[i + 2 :]]
+                yield edit(
+                    "y_vs_yhat",
+                    f"{text(pair)} should be {text(rebuilt([yhat, one_minus(yhat)]))}: the "
+                    "sigmoid's derivative is taken at the output ŷ, not the label y",
+                    replace_at(rhs, path, rebuilt(fixed)),
+                )
             items = list(fs[:i]) + list(fs[i + 2 :])
             yield edit(
                 "extra_factor",
