@@ -50,7 +50,6 @@ class Binding:
     function_names: dict[str, str] = field(default_factory=dict)
     label_indices: set[str] = field(default_factory=set)
     dims: dict[SymKey, int] = field(default_factory=dict)
-    kronecker_ok: bool = True
     claimed: dict[SymKey, tuple[Expr, int]] = field(default_factory=dict)
     """Symbols the author claimed a value for (``δ₂ = …``), and the claim's line: later lines
     are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""

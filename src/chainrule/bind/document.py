@@ -56,10 +56,6 @@ ERROR_NAMES = ("delta", "dZ", "dz", "dW", "db", "dA", "da")
 """Names whose equations are claims about gradients: δ⁽ˡ⁾ and deeplearning.ai's dZ, dW, …"""
 
 
-def _side(chain: Chain) -> list[Expr]:
-    return [s.expr for s in (chain.lhs, *chain.rhs) if s.expr is not None]
-
-
 def is_claim(chain: Chain) -> bool:
     """A chain to judge: its left side is a derivative (or an error signal δ⁽ˡ⁾)."""
     lhs = chain.lhs.expr

@@ -65,7 +65,6 @@ def one_shape_repair(
         lhs_indices=tuple(_free_indices(v.lhs.expr)),
         label_indices=tuple(sorted(bound.binding.label_indices)),
         depth=bound.model.spec.depth,
-        activations=tuple(layer.activation for layer in bound.model.spec.layers),
     )
     repairs = search(judge, lhs_res, scopes, v.side.expr, ctx, budget=200, seconds=1.0)
     return (
@@ -124,7 +123,6 @@ def diagnose(
         lhs_indices=tuple(_free_indices(v.lhs.expr)),
         label_indices=tuple(sorted(bound.binding.label_indices)),
         depth=bound.model.spec.depth,
-        activations=tuple(layer.activation for layer in bound.model.spec.layers),
         derivatives=() if indexed else layer_derivatives(bound, names),
         batch=bound.model.dims.batch is not None,
     )

@@ -53,7 +53,6 @@ class Context:
     lhs_indices: tuple[str, ...]
     label_indices: tuple[str, ...]
     depth: int
-    activations: tuple[str, ...]  # per layer 1..L
     derivatives: tuple[tuple[str, Expr], ...] = ()
     batch: bool = False
     """A mini-batch model: a missing or extra 1/m is a mistake worth trying."""

@@ -39,7 +39,6 @@ class StepReport:
     cell: int | None = None
     cell_line: int | None = None
     max_rel_error: float | None = None
-    carries_from: int | None = None
     display: str = ""
     """The step as clean LaTeX from the parsed trees (for MathML); the author's text is kept
     in ``lhs``/``rhs``."""
