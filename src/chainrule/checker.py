@@ -126,7 +126,7 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
                 shown = v.message.removeprefix("could not verify: ")
                 if prev_shape == shown:
                     v = replace(v, verdict="incorrect", message=shown, introduces_error=False)
-                elif one_shape_repair(judge, bound, expected.notation.names, v, lhs_res, scopes):
+                elif one_shape_repair(judge, bound, v, lhs_res, scopes):
                     v = replace(v, verdict="incorrect", message=shown, introduces_error=True)
                 prev_shape = shown if v.verdict == "incorrect" else None
             else:

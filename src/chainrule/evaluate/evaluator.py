@@ -71,6 +71,10 @@ class IndexRange:
     origin: str
 
 
+DerivCache = dict[object, tuple["Tensor", dict[str, IndexRange], set[str]]]
+"""Derivatives already taken on one instance: the tree and scope → value, new ranges, notes."""
+
+
 @dataclass
 class Scope:
     """Index ranges in force and the indices bound to fixed values (the label index)."""
@@ -89,7 +93,7 @@ class Evaluator:
         values: Mapping[str, Array],
         scope: Scope,
         used: set[str] | None = None,
-        cache: dict[object, tuple[Tensor, dict[str, IndexRange], set[str]]] | None = None,
+        cache: DerivCache | None = None,
     ) -> None:
         self.cache = cache
         self.binding = binding

@@ -8,7 +8,8 @@ right) or only unverifiable; names a carried line by the mistake where its error
 from __future__ import annotations
 
 from chainrule.bind.document import BoundDocument
-from chainrule.judge.repair import Context, _free_indices, search
+from chainrule.evaluate.evaluator import Scope
+from chainrule.judge.repair import Context, free_indices, search
 from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
 from chainrule.reader.ast import Expr, Hadamard, Indexed, Sym, walk
 from chainrule.report.report import Diagnosis
@@ -55,28 +56,20 @@ def ill_formed(v: StepVerdict) -> bool:
 def one_shape_repair(
     judge: Judge,
     bound: BoundDocument,
-    names: dict[str, Sym],
     v: StepVerdict,
     lhs_res: SideResult,
-    scopes: list,  # type: ignore[type-arg]
+    scopes: list[Scope],
 ) -> bool:
     assert v.side.expr is not None and v.lhs.expr is not None
     ctx = Context(
-        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        lhs_indices=tuple(free_indices(v.lhs.expr)),
         label_indices=tuple(sorted(bound.binding.label_indices)),
         depth=bound.model.spec.depth,
     )
     repairs = search(judge, lhs_res, scopes, v.side.expr, ctx, budget=200, seconds=1.0)
-    return (
-        bool(repairs)
-        and len(repairs[0].edits) == 1
-        and repairs[0].edits[0].kind
-        in (
-            "transpose",
-            "shape",
-            "wrong_layer",
-        )
-    )
+    if not repairs or len(repairs[0].edits) != 1:
+        return False
+    return repairs[0].edits[0].kind in ("transpose", "shape", "wrong_layer")
 
 
 def with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagnosis, ...]:
@@ -114,19 +107,19 @@ def diagnose(
     bound: BoundDocument,
     names: dict[str, Sym],
     v: StepVerdict,
-    lhs_res: object,
-    scopes: list,  # type: ignore[type-arg]
+    lhs_res: SideResult,
+    scopes: list[Scope],
 ) -> tuple[Diagnosis, ...]:
     assert v.side.expr is not None and v.lhs.expr is not None
     indexed = any(isinstance(n, Indexed) for n in walk(v.side.expr))
     ctx = Context(
-        lhs_indices=tuple(_free_indices(v.lhs.expr)),
+        lhs_indices=tuple(free_indices(v.lhs.expr)),
         label_indices=tuple(sorted(bound.binding.label_indices)),
         depth=bound.model.spec.depth,
         derivatives=() if indexed else layer_derivatives(bound, names),
         batch=bound.model.dims.batch is not None,
     )
-    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)  # type: ignore[arg-type]
+    repairs = search(judge, lhs_res, scopes, v.side.expr, ctx)
     out: list[Diagnosis] = []
     notes = [n.message for n in v.side.notes]
     if repairs:

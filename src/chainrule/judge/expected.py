@@ -15,6 +15,7 @@ from chainrule.bind.document import BoundDocument
 from chainrule.bind.refs import NodeRef, key
 from chainrule.derive.build import build_steps
 from chainrule.derive.formula import Formula
+from chainrule.evaluate.evaluator import Scope
 from chainrule.judge.trees import map_tree
 from chainrule.judge.verdicts import Judge, SideResult
 from chainrule.reader.ast import Bound, Deriv, Expr, Indexed, Sum, Sym, walk
@@ -168,7 +169,7 @@ class Expected:
             return ("dyhat", depth)
         return None
 
-    def expected(self, chain: Chain, lhs_res: SideResult, scopes: list) -> Expr | None:  # type: ignore[type-arg]
+    def expected(self, chain: Chain, lhs_res: SideResult, scopes: list[Scope]) -> Expr | None:
         lhs = chain.lhs.expr
         if lhs is None or lhs_res.error is not None:
             return None

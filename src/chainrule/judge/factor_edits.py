@@ -8,9 +8,10 @@ elementwise (``ŷ_i(1 − ŷ_m)``, ``diag(ŷ ⊙ (1 − ŷ))``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
+from chainrule.judge.edit import Edit, text
 from chainrule.judge.trees import Path, replace_at
 from chainrule.reader.ast import (
     Add,
@@ -78,9 +79,7 @@ def chain_edits(
     path: Path,
     node: Mul | Hadamard,
     derivatives: tuple[tuple[str, Expr], ...],
-    text: Callable[[Expr], str],
-    edit: Callable[[str, str, Expr], object],
-) -> Iterator[object]:
+) -> Iterator[Edit]:
     """Edits of one product chain ``f₁ f₂ … fₙ`` (juxtaposed or ⊙)."""
     fs = node.factors
     had = isinstance(node, Hadamard)
@@ -97,27 +96,27 @@ def chain_edits(
             if isinstance(a, Sym) and a.name == "y" and not a.accent and not a.layer:
                 yhat = replace(a, accent="hat")  # y(1 − y): the output's derivative uses ŷ
                 fixed = [*fs[:i], yhat, one_minus(yhat), *fs[i + 2 :]]
-                yield edit(
+                yield Edit(
                     "y_vs_yhat",
                     f"{text(pair)} should be {text(rebuilt([yhat, one_minus(yhat)]))}: the "
                     "sigmoid's derivative is taken at the output ŷ, not the label y",
                     replace_at(rhs, path, rebuilt(fixed)),
                 )
             items = list(fs[:i]) + list(fs[i + 2 :])
-            yield edit(
+            yield Edit(
                 "extra_factor",
                 f"the factor {text(pair)} (the sigmoid's derivative) should not be there",
                 replace_at(rhs, path, rebuilt(items)),
             )
             swapped = [*fs[:i], tanh_form(a), *fs[i + 2 :]]
-            yield edit(
+            yield Edit(
                 "activation_derivative",
                 f"{text(pair)} is the sigmoid's derivative; this layer's tanh has "
                 f"{text(tanh_form(a))}",
                 replace_at(rhs, path, rebuilt(swapped)),
             )
             relu = [*fs[:i], _relu_mask(a), *fs[i + 2 :]]
-            yield edit(
+            yield Edit(
                 "activation_derivative",
                 f"{text(pair)} is the sigmoid's derivative; this layer's ReLU has "
                 f"{text(_relu_mask(a))}",
@@ -127,7 +126,7 @@ def chain_edits(
         t = _is_tanh_prime(f)
         if t is not None:
             swapped = list(fs[:i]) + list(sigmoid_form(t, had).factors) + list(fs[i + 1 :])  # type: ignore[attr-defined]
-            yield edit(
+            yield Edit(
                 "activation_derivative",
                 f"{text(f)} is tanh's derivative; for the sigmoid it is "
                 f"{text(sigmoid_form(t, had))}",
@@ -139,7 +138,7 @@ def chain_edits(
             jac = Add((Call("diag", (y,)), Neg(Mul((y, Transpose(y))))))
             items = list(fs)
             items[i] = jac
-            yield edit(
+            yield Edit(
                 "softmax_jacobian",
                 f"the softmax Jacobian is {text(jac)}, not {text(f)}: it is not diagonal",
                 replace_at(rhs, path, rebuilt(items)),
@@ -153,7 +152,7 @@ def chain_edits(
             items[i] = Hadamard((fs[i], deriv)) if not had else fs[i]
             if had:
                 items.insert(i + 1, deriv)
-            yield edit(
+            yield Edit(
                 "missing_factor",
                 f"the factor {text(deriv)} (the derivative of layer {label}'s activation) "
                 "is missing",
@@ -178,14 +177,7 @@ def _is_diag_sigmoid(e: Expr) -> bool:
     )
 
 
-def softmax_one_edits(
-    rhs: Expr,
-    path: Path,
-    node: Mul,
-    names: list[str],
-    text: Callable[[Expr], str],
-    edit: Callable[[str, str, Expr], object],
-) -> Iterator[object]:
+def softmax_one_edits(rhs: Expr, path: Path, node: Mul) -> Iterator[Edit]:
     """``ŷ_a (1 − ŷ_b)`` → ``ŷ_a (δ_ab − ŷ_b)``: the off-diagonal part was dropped."""
     fs = node.factors
     for i in range(len(fs) - 1):
@@ -202,10 +194,9 @@ def softmax_one_edits(
         fixed_b = Add((Indexed(Sym("delta"), (u, v)), second))
         items = list(fs)
         items[i + 1] = fixed_b
-        yield edit(
+        yield Edit(
             "softmax_jacobian",
             f"the softmax Jacobian is ∂ŷ_{u}/∂z_{v} = {text(Mul((a, fixed_b)))}: "
             f"{text(Mul((a, b)))} holds only for {u} = {v}",
             replace_at(rhs, path, replace(node, factors=tuple(items))),
         )
-    del names

@@ -14,7 +14,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from chainrule.bind.refs import sym_text
+from chainrule.evaluate.evaluator import Scope
+from chainrule.judge.edit import Edit, text
 from chainrule.judge.factor_edits import chain_edits, is_yhat_entry, softmax_one_edits
 from chainrule.judge.trees import Path, map_tree, paths, replace_at
 from chainrule.judge.verdicts import Judge, SideResult
@@ -38,15 +39,6 @@ from chainrule.reader.ast import (
 
 
 @dataclass(frozen=True)
-class Edit:
-    """One edit: the mistake it names, a sentence, and the edited tree."""
-
-    kind: str
-    message: str
-    tree: Expr
-
-
-@dataclass(frozen=True)
 class Context:
     """What edits may use: the left side's free indices, the label index, the layer count."""
 
@@ -59,16 +51,7 @@ class Context:
     """Each hidden layer's activation derivative in the author's names: ("2", h ⊙ (1 − h))."""
 
 
-def text(e: Expr) -> str:
-    try:
-        from chainrule.reader.printer import to_text
-
-        return to_text(e)
-    except Exception:
-        return sym_text(e) if isinstance(e, Sym) else "this factor"
-
-
-def _free_indices(e: Expr) -> list[str]:
+def free_indices(e: Expr) -> list[str]:
     bound = {b.index for n in walk(e) if isinstance(n, Sum) for b in n.bounds}
     seen: list[str] = []
     for n in walk(e):
@@ -94,7 +77,7 @@ def _rename(e: Expr, old: str, new: str) -> Expr:
 
 def edits(rhs: Expr, ctx: Context) -> Iterator[Edit]:
     """Every single edit of ``rhs`` this search knows."""
-    free = _free_indices(rhs)
+    free = free_indices(rhs)
     names = list(dict.fromkeys([*ctx.lhs_indices, *free, *ctx.label_indices]))
     # -- index: rename a free index everywhere
     for old in free:
@@ -253,8 +236,8 @@ def _local_edits(
             )
         if isinstance(node, Mul):
             yield from _mul_edits(rhs, path, node, ctx)
-            yield from softmax_one_edits(rhs, path, node, names, text, Edit)  # type: ignore[misc]
-        yield from chain_edits(rhs, path, node, ctx.derivatives, text, Edit)  # type: ignore[misc]
+            yield from softmax_one_edits(rhs, path, node)
+        yield from chain_edits(rhs, path, node, ctx.derivatives)
     if isinstance(node, Neg) and path:
         yield Edit("sign", "the sign is wrong", replace_at(rhs, path, node.operand))
     yield from _activation_edits(rhs, path, node)
@@ -414,7 +397,7 @@ class Repair:
 def search(
     judge: Judge,
     lhs_res: SideResult,
-    scopes: list,  # type: ignore[type-arg]
+    scopes: list[Scope],
     rhs: Expr,
     ctx: Context,
     budget: int = 400,

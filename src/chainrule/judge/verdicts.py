@@ -18,7 +18,7 @@ import numpy as np
 from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
 from chainrule.bind.refs import Literal
-from chainrule.evaluate.evaluator import Evaluator, Scope
+from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
@@ -81,7 +81,7 @@ class Judge:
         self.bound = bound
         self.instances = instances
         self.deadline = deadline
-        self.caches: list[dict[object, object]] = [{} for _ in instances]
+        self.caches: list[DerivCache] = [{} for _ in instances]
         self.wrong: list[tuple[Expr, Expr, int]] = []
         """Wrong right-hand sides so far: (tree, the left side it claimed to equal, offset)."""
 
@@ -124,7 +124,7 @@ class Judge:
                 inst.values,
                 scope,
                 result.used,
-                self.caches[k],  # type: ignore[arg-type]
+                self.caches[k],
             )
             try:
                 with np.errstate(all="ignore"):
