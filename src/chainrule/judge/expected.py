@@ -211,7 +211,32 @@ class Expected:
             if not self._verifies(lhs, rhs):
                 continue
             out.append((f"W{layer}", lhs, rhs, self._matrix_form(layer, formula)))
+            bias = self._bias_step(layer, mapping)
+            if bias is not None:
+                out.append(bias)
         return out
+
+    def _bias_step(self, layer: int, mapping: dict[str, str]) -> tuple[str, Expr, Expr, str] | None:
+        """∂L/∂b_l in the same letters as W_l's rows, when the layer has a bias (verified)."""
+        formula = self.formulas.get(("db", layer))
+        if formula is None or formula.lhs_index is None or not formula.index:
+            return None
+        rows = (
+            {formula.free[0]: mapping.get(w, w) for w in list(mapping)[:1]} if formula.free else {}
+        )
+        letters = {**mapping, **rows}
+        lhs = _rename(formula.lhs_index, self.notation, letters)
+        rhs = _rename(formula.index[-1], self.notation, letters)
+        if not self._verifies(lhs, rhs):
+            return None
+        from chainrule.reader.printer import to_latex
+
+        matrix = ""
+        if formula.lhs_matrix is not None and formula.matrix:
+            m_l = _rename(formula.lhs_matrix, self.notation, {})
+            m_r = _rename(formula.matrix[-1], self.notation, {})
+            matrix = f"{to_latex(m_l)} = {to_latex(m_r)}"
+        return (f"b{layer}", lhs, rhs, matrix)
 
     def _matrix_form(self, layer: int, formula: Formula) -> str:
         """``δ₂ = (W₃ᵀδ₃) ⊙ h ⊙ (1 − h),  ∇_{W₂}L = δ₂ a₁ᵀ`` in the author's names."""
