@@ -221,12 +221,9 @@ class Expected:
         formula = self.formulas.get(("db", layer))
         if formula is None or formula.lhs_index is None or not formula.index:
             return None
-        rows = (
-            {formula.free[0]: mapping.get(w, w) for w in list(mapping)[:1]} if formula.free else {}
-        )
-        letters = {**mapping, **rows}
-        lhs = _rename(formula.lhs_index, self.notation, letters)
-        rhs = _rename(formula.index[-1], self.notation, letters)
+        # derive names b_l's entries with W_l's row letter, so W_l's mapping fits
+        lhs = _rename(formula.lhs_index, self.notation, mapping)
+        rhs = _rename(formula.index[-1], self.notation, mapping)
         if not self._verifies(lhs, rhs):
             return None
         from chainrule.reader.printer import to_latex
