@@ -1,0 +1,83 @@
+"""What check understands beyond the seed, each on a small document written here."""
+
+from __future__ import annotations
+
+from chainrule.checker import check
+
+DLAI = r"""Forward: $Z^{[1]} = W^{[1]} X + b^{[1]}$, $A^{[1]} = \tanh(Z^{[1]})$,
+$Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}$, $A^{[2]} = \sigma(Z^{[2]})$, cost averaged over m examples.
+
+$$dZ^{[2]} = A^{[2]} - Y$$
+
+$$\frac{\partial J}{\partial W^{[2]}} = \frac{1}{m} dZ^{[2]} A^{[1]T}$$
+
+$$\frac{\partial J}{\partial W^{[1]}}
+  = \frac{1}{m} \left(W^{[2]T} dZ^{[2]} \odot (1 - A^{[1]2})\right) X^T$$
+"""
+DLAI_MODEL = "yhat = sigmoid(W2 tanh(W1 X + b1) + b2)"
+
+
+def test_batched_deeplearning_ai_derivation_is_correct() -> None:
+    report = check(DLAI, model=DLAI_MODEL, loss="bce")
+    assert [s.verdict for s in report.steps] == ["correct"] * 3
+    assert any("dZ" in a and "m·∂J/∂Z" in a for a in report.assumptions)
+
+
+def test_missing_one_over_m_is_named_and_fixed() -> None:
+    wrong = DLAI.replace(r"\frac{1}{m} dZ^{[2]} A^{[1]T}", r"dZ^{[2]} A^{[1]T}")
+    report = check(wrong, model=DLAI_MODEL, loss="bce")
+    step = report.steps[1]
+    assert step.verdict == "incorrect" and step.introduces_error
+    (kind,) = [d for d in step.diagnosis if d.kind == "missing_factor"]
+    assert kind.fix is not None and "\\frac{1}{m}" in kind.fix
+
+
+GENERAL = r"""The network: $\hat{y} = \mathrm{softmax}(W^{(3)} \sigma(W^{(2)} \sigma(W^{(1)} x)))$
+with cross-entropy, and $\delta^{(l)} = \partial L / \partial z^{(l)}$.
+\[
+\delta^{(l)} = \left((W^{(l+1)})^\top \delta^{(l+1)}\right) \odot \sigma'(z^{(l)})
+\]
+\[
+\delta^{(l)} = \left((W^{(l+1)})^\top \delta^{(l+1)}\right) \odot \sigma(z^{(l)})
+\]
+"""
+
+
+def test_a_general_layer_claim_is_checked_at_every_layer() -> None:
+    report = check(GENERAL)
+    right, wrong = report.steps
+    assert right.verdict == "correct"
+    assert wrong.verdict == "incorrect"
+    assert wrong.message.startswith("at l = ")
+
+
+def test_an_unknown_name_is_unverifiable_and_says_how_to_define_it() -> None:
+    text = r"""$$\hat{y} = \mathrm{softmax}(W_2 \sigma(W_1 x))$$
+$$\frac{\partial L}{\partial W_2} = (\hat{y} - y) q^\top$$
+"""
+    report = check(text)
+    (step,) = report.steps
+    assert step.verdict == "unverifiable"
+    assert "q" in step.message and "--define" in step.message
+    defined = check(text, defines=["q = sigmoid(W1 x)"])
+    assert defined.steps[0].verdict == "correct"
+
+
+def test_next_steps_include_biases() -> None:
+    text = r"""Network: $\hat{y} = \mathrm{softmax}(W_2 \tanh(W_1 x + b_1) + b_2)$.
+
+$$\frac{\partial L}{\partial W_{2,mn}} = (\hat{y}_m - y_m) h_n$$
+where $h = \tanh(W_1 x + b_1)$.
+"""
+    report = check(text)
+    assert report.steps[0].verdict == "correct"
+    assert [n.wrt for n in report.next_steps] == ["W2", "b2", "W1", "b1"]
+
+
+def test_numerator_layout_is_honoured_only_when_declared() -> None:
+    body = r"""$$\hat{y} = \mathrm{softmax}(W_2 \sigma(W_1 x))$$
+$$\frac{\partial L}{\partial W_2} = a_1 (\hat{y} - y)^\top$$
+"""
+    assert check(body).steps[0].verdict == "incorrect"
+    declared = "We use numerator layout throughout.\n" + body
+    assert check(declared).steps[0].verdict == "correct"
