@@ -81,3 +81,18 @@ $$\frac{\partial L}{\partial W_2} = a_1 (\hat{y} - y)^\top$$
     assert check(body).steps[0].verdict == "incorrect"
     declared = "We use numerator layout throughout.\n" + body
     assert check(declared).steps[0].verdict == "correct"
+
+
+def test_sgd_updates_are_checked_against_the_true_gradient() -> None:
+    text = r"""$$\hat{y} = \mathrm{softmax}(W_2 \sigma(W_1 x))$$
+
+$$W_2 \leftarrow W_2 - \eta (\hat{y} - y) a_1^\top$$
+
+$$W_1 \leftarrow W_1 + \eta ((W_2^\top (\hat{y} - y)) \odot a_1 \odot (1 - a_1)) x^\top$$
+"""
+    report = check(text)
+    right, wrong = report.steps
+    assert right.verdict == "correct"
+    assert wrong.verdict == "incorrect"
+    assert wrong.diagnosis[0].kind == "sign"
+    assert any("learning rate" in a for a in report.assumptions)

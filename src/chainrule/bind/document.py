@@ -9,13 +9,13 @@ by value on two instances, and which chains are claims to judge.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from chainrule.bind.binding import Binding, Meaning
 from chainrule.bind.options import CheckOptions
-from chainrule.bind.refs import EntryDef, NodeRef, key, sym_text
+from chainrule.bind.refs import Const, EntryDef, NodeRef, key, sym_text
 from chainrule.bind.statement import (
     checking_dims,
     find_model,
@@ -28,10 +28,13 @@ from chainrule.evaluate.evaluator import Evaluator, Scope
 from chainrule.evaluate.tensor import EvalError
 from chainrule.model.graph import Model, build_model, parse_dims
 from chainrule.reader.ast import (
+    Add,
     Call,
     Deriv,
     Expr,
     Indexed,
+    Mul,
+    Neg,
     Span,
     Sum,
     Sym,
@@ -65,6 +68,8 @@ def is_claim(chain: Chain) -> bool:
         return True
     if isinstance(lhs, Call) and lhs.prime and lhs.args:
         return True  # "σ′(z) = a ⊙ (1 − a)": a claim about a derivative
+    if is_update(chain):
+        return True  # "W₂ ← W₂ − η ∂L/∂W₂": an SGD update, checked against the true gradient
     if chain.intro in ("let", "where", ":="):
         return False  # "Let δ₁ = …": the author's own name, not a claim
     if len(chain.rhs) == 1 and isinstance(chain.rhs[0].expr, Deriv):
@@ -76,6 +81,47 @@ def is_claim(chain: Chain) -> bool:
         and bool(base.layer)
         and (chain.intro == "" or any(s.expr is not None and has_deriv(s.expr) for s in chain.rhs))
     )
+
+
+LEARNING_RATES = ("eta", "alpha", "lambda", "epsilon", "lr", "gamma")
+
+
+def is_update(chain: Chain) -> bool:
+    """``W ← W − η ∇L`` (or with ``:=``): a parameter, and the same parameter on the right
+    next to a learning rate."""
+    lhs = chain.lhs.expr
+    if not isinstance(lhs, Sym) or lhs.name not in ("W", "b", "w", "theta") or lhs.accent:
+        return False
+    for side in chain.rhs:
+        if side.expr is None:
+            continue
+        names = list(walk(side.expr))
+        if lhs in names and any(isinstance(n, Sym) and n.name in LEARNING_RATES for n in names):
+            return True
+    return False
+
+
+def is_update_truth(chain: Chain) -> bool:
+    """A chain whose left side ``update_claim`` replaced by ``W − η ∂L/∂W``."""
+    lhs = chain.lhs.expr
+    return isinstance(lhs, Add) and len(lhs.terms) == 2 and isinstance(lhs.terms[1], Neg)
+
+
+def update_claim(chain: Chain) -> Chain:
+    """An update ``W ← W − η·(…)`` as the claim it makes: the right side equals
+    ``W − η ∂L/∂W`` with the true gradient (η any number: it is bound to 0.1)."""
+    lhs = chain.lhs.expr
+    if not is_update(chain) or not isinstance(lhs, Sym):
+        return chain
+    rate = next(
+        n
+        for side in chain.rhs
+        if side.expr is not None
+        for n in walk(side.expr)
+        if isinstance(n, Sym) and n.name in LEARNING_RATES
+    )
+    truth = Add((lhs, Neg(Mul((rate, Deriv(Sym("L"), lhs))))))
+    return replace(chain, lhs=replace(chain.lhs, expr=truth))
 
 
 def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
@@ -98,7 +144,14 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     _bind_definitions(chains, binding, options, notes, assumptions)
-    claims = [(i, c) for i, c in enumerate(chains) if is_claim(c)]
+    claims = [(i, update_claim(c)) for i, c in enumerate(chains) if is_claim(c)]
+    for _, chain in claims:
+        if is_update_truth(chain):
+            rate = chain.lhs.expr.terms[1].operand.factors[0]  # type: ignore[union-attr]
+            if isinstance(rate, Sym) and key(rate) not in binding.symbols:
+                binding.symbols[key(rate)] = Meaning(
+                    Const(0.1, "η"), f"{sym_text(rate)} is a learning rate (checked at 0.1)."
+                )
     _infer_label_index(claims, binding, assumptions)
     return BoundDocument(model, source, binding, claims, assumptions, notes)
 

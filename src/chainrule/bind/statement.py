@@ -242,14 +242,18 @@ def _functions_in(e: Expr) -> set[str]:
 
 
 def symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
+    """Names defined by an equation ``name = expression`` (the first such right side)."""
     out: dict[tuple[str, str, str], Expr] = {}
     for chain in chains:
         lhs = chain.lhs.expr
         if isinstance(lhs, Sym) and chain.rhs and not has_deriv(lhs):
             for side in chain.rhs:
-                if side.expr is not None and not has_deriv(side.expr):
-                    out.setdefault(key(lhs), side.expr)
-                    break
+                if side.expr is None or has_deriv(side.expr):
+                    continue
+                if lhs in walk(side.expr):
+                    break  # `W ← W − η …` is an update, not what W is
+                out.setdefault(key(lhs), side.expr)
+                break
     return out
 
 

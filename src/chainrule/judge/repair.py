@@ -240,6 +240,15 @@ def _local_edits(
         yield from chain_edits(rhs, path, node, ctx.derivatives)
     if isinstance(node, Neg) and path:
         yield Edit("sign", "the sign is wrong", replace_at(rhs, path, node.operand))
+    if isinstance(node, Add):
+        for i, term in enumerate(node.terms[1:], start=1):
+            flipped = term.operand if isinstance(term, Neg) else Neg(term)
+            terms = (*node.terms[:i], flipped, *node.terms[i + 1 :])
+            yield Edit(
+                "sign",
+                f"the sign of {text(term)} is wrong",
+                replace_at(rhs, path, replace(node, terms=terms)),
+            )
     yield from _activation_edits(rhs, path, node)
 
 

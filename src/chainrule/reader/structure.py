@@ -25,7 +25,8 @@ _IGNORED = re.compile(
     r"(?:[ \t]*\[[a-z]\])?(?:[ \t]*\{\d+\})?"
 )
 _ASSIGN = re.compile(
-    r"\\(?:coloneqq|coloneq|triangleq|eqqcolon|doteq|equiv)(?![A-Za-z])|≔|≜|:="
+    r"\\(?:coloneqq|coloneq|triangleq|eqqcolon|doteq|equiv|leftarrow|gets|longleftarrow)"
+    r"(?![A-Za-z])|≔|≜|:=|←|⟵"
     r"|\\(?:overset|stackrel)[ \t]*\{[^{}\n]{0,40}\}[ \t]*\{=\}"
 )
 _SPACING = re.compile(r"(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\hfill(?![A-Za-z])|\s)+$")
