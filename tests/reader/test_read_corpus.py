@@ -173,6 +173,7 @@ SEED_CORRECT = [
     ("\\nabla_{W_3} L", 25, ""),
     ("\\nabla_{W_2} L", 26, ""),
     ("\\nabla_{W_1} L", 27, ""),
+    ("W_i", 29, ":="),  # the update W_i ← W_i − η ∇_{W_i} L reads like an assignment
 ]
 
 
