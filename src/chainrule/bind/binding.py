@@ -98,7 +98,9 @@ class Binding:
                 return Meaning(NodeRef(simple[name]), note)
             if name == "e":
                 return Meaning(Const(math.e, "e"), "e is Euler's number.")
-            return None
+            if name in ("yhat", "Yhat"):
+                return Meaning(NodeRef("yhat"), f"{name} is ŷ.")
+            return self._d_name(sym)
         if layer is None:
             return None
         if name in ("W", "b"):
@@ -126,6 +128,16 @@ class Binding:
                 f"(the gradient of the loss with respect to layer {layer}'s pre-activation).",
             )
         return self._gradient_name(sym, name, layer, depth, batch)
+
+    def _d_name(self, sym: Sym) -> Meaning | None:
+        """``dscores``, ``dhidden``, ``dX``: code-style gradient names, ∂L/∂(the rest)."""
+        name = sym.name
+        if len(name) < 2 or name[0] != "d" or not name[1:].isalpha() or name in KNOWN_FUNCTIONS:
+            return None
+        rest = Sym(name[1:])
+        if key(rest) not in self.symbols and self.convention(rest) is None:
+            return None
+        return Meaning(Deriv(Sym("L"), rest), f"{name} is ∂L/∂{name[1:]} (code-style naming).")
 
     def _gradient_name(
         self, sym: Sym, name: str, layer: int, depth: int, batch: int | None

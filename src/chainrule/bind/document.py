@@ -75,12 +75,17 @@ def is_claim(chain: Chain) -> bool:
     if len(chain.rhs) == 1 and isinstance(chain.rhs[0].expr, Deriv):
         return False  # "δ₁ = ∂J/∂θ" names a derivative: a definition
     base = lhs.base if isinstance(lhs, Indexed) else lhs
-    return (
-        isinstance(base, Sym)
-        and base.name in ERROR_NAMES
-        and bool(base.layer)
-        and (chain.intro == "" or any(s.expr is not None and has_deriv(s.expr) for s in chain.rhs))
+    gradient_name = isinstance(base, Sym) and (
+        (base.name in ERROR_NAMES and bool(base.layer)) or _code_gradient_name(base.name)
     )
+    return gradient_name and (
+        chain.intro == "" or any(s.expr is not None and has_deriv(s.expr) for s in chain.rhs)
+    )
+
+
+def _code_gradient_name(name: str) -> bool:
+    """``dscores``, ``dX``: a ``d`` glued to a name, as code-style notes name gradients."""
+    return len(name) >= 2 and name[0] == "d" and name[1:].isalpha() and name not in ("diag",)
 
 
 LEARNING_RATES = ("eta", "alpha", "lambda", "epsilon", "lr", "gamma")
@@ -171,7 +176,8 @@ def _bind_dims(doc: Document, binding: Binding) -> None:
         binding.dims.setdefault(("d", "", str(layer)), sizes[layer])
         binding.dims.setdefault(("n", "", str(layer)), sizes[layer])
     if model.dims.batch is not None:
-        binding.dims.setdefault(("m", "", ""), model.dims.batch)
+        for name in ("m", "N", "B"):  # the mini-batch size, by its usual names
+            binding.dims.setdefault((name, "", ""), model.dims.batch)
     for a in doc.assumptions:
         if a.kind != "dims":
             continue

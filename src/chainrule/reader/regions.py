@@ -126,6 +126,8 @@ _SIGNAL = re.compile(
     "[\\\\_^\u0370-\u03ff\u2070-\u209f\u1d00-\u1dbf\u0300-\u036f\u0100-\u024f"
     "\u2200-\u22ff\u00b7\u00d7\u2032\u211d]"
 )
+_PLAIN_DERIVATIVE = re.compile(r"\bd[A-Za-z]\w*\s*/\s*d[A-Za-z]")
+"""``dL/dyhat`` typed without any LaTeX: a derivative, so the line is math."""
 _LIST_MARKER = re.compile(r"[ \t]*(?:(?:[-*+•>]|\d{1,3}[.)]|#{1,6})[ \t]+)*")
 _MEMBERSHIP = re.compile(r"\\in(?![A-Za-z])|∈")
 
@@ -491,7 +493,8 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
         first = line_start + (marker.end() if marker else 0)
         lead = [t for t in tokens if line_start + t[0] >= first]
         prose = _names_between_operators(lead, [_is_prose_token(t[2]) for t in lead])
-        if lead and not any(prose) and _SIGNAL.search(body):
+        signal = _SIGNAL.search(body) or _PLAIN_DERIVATIVE.search(body)
+        if lead and not any(prose) and signal:
             block.append((first, line_start + len(kept.rstrip())))
             continue
         flush()
