@@ -148,3 +148,23 @@ def test_cli_missing_file_says_so() -> None:
     assert proc.returncode == 2
     assert "no file 'no-such-homework.tex'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_checks_many_files_and_summarises(tmp_path: Path) -> None:
+    files = [
+        str(EXAMPLES / "seed-correct-index-form.tex"),
+        str(EXAMPLES / "seed-question-and-answer.txt"),
+        str(tmp_path / "missing.tex"),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "chainrule", "check", *files, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2  # the worst: an unreadable file
+    results = json.loads(proc.stdout)
+    assert [r["file"] for r in results] == files
+    assert results[0]["report"]["summary"]["incorrect"] == 0
+    assert results[1]["report"]["first_error_line"] == 22
+    assert "no file" in results[2]["error"]
