@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
 
-from chainrule.bind.document import BoundDocument, bind_document
+from chainrule.bind.document import BoundDocument, bind_document, is_update_truth
 from chainrule.bind.options import CheckOptions
+from chainrule.evaluate.evaluator import Scope
 from chainrule.judge.diagnose import (
     KINDS,
     diagnose,
@@ -24,9 +25,9 @@ from chainrule.judge.diagnose import (
     with_expected_fix,
 )
 from chainrule.judge.expected import Expected
-from chainrule.judge.verdicts import Judge, make_instances
-from chainrule.reader.ast import Expr, Sym
-from chainrule.reader.claims import Document
+from chainrule.judge.verdicts import Judge, SideResult, StepVerdict, make_instances
+from chainrule.reader.ast import Add, Expr, Sym
+from chainrule.reader.claims import Chain, Document
 from chainrule.report.report import (
     Diagnosis,
     ModelReport,
@@ -102,90 +103,10 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
         )
     judge = Judge(bound, make_instances(bound, options.seeds), deadline)
     expected = Expected(bound, judge)
-    steps: list[StepReport] = []
-    used: set[str] = set()
-    covered: set[tuple[str, int]] = set()
-    kinds_by_line: dict[int, tuple[str, ...]] = {}
+    reporter = _ChainReporter(doc, bound, judge, expected, style)
     for number, (_, chain) in enumerate(bound.claims, start=1):
-        verdicts = judge.judge_chain(number, chain)
-        lhs_res, scopes = (
-            judge.evaluate_lhs(chain.lhs.expr) if chain.lhs.expr is not None else (None, [])
-        )
-        exp_tree: Expr | None = None
-        if chain.lhs.expr is not None:
-            q = expected.quantity_of(chain.lhs.expr)
-            if q is not None:
-                covered.add(q)
-        prev_line: int | None = None
-        prev_shape: str | None = None
-        for v in verdicts:
-            used.update(v.assumptions)
-            if ill_formed(v) and lhs_res is not None and lhs_res.error is None:
-                # An ill-formed product is wrong only when one transpose, reorder or layer
-                # change makes it equal to the truth (verified); otherwise: not verified.
-                shown = v.message.removeprefix("could not verify: ")
-                if prev_shape == shown:
-                    v = replace(v, verdict="incorrect", message=shown, introduces_error=False)
-                elif one_shape_repair(judge, bound, v, lhs_res, scopes):
-                    v = replace(v, verdict="incorrect", message=shown, introduces_error=True)
-                prev_shape = shown if v.verdict == "incorrect" else None
-            else:
-                prev_shape = None
-            diagnosis: tuple[Diagnosis, ...] = ()
-            exp_latex = None
-            if (
-                v.verdict == "incorrect"
-                and v.side.expr is not None
-                and (lhs_res is None or lhs_res.error is not None)
-            ):
-                diagnosis = (Diagnosis(v.kind if v.kind in KINDS else "other", v.message),)
-            elif v.verdict == "incorrect" and lhs_res is not None and v.side.expr is not None:
-                diagnosis = diagnose(
-                    style, judge, bound, expected.notation.names, v, lhs_res, scopes
-                )
-                if exp_tree is None:
-                    exp_tree = expected.expected(chain, lhs_res, scopes)
-                exp_latex = style(latex(exp_tree)) if exp_tree is not None else None
-                if exp_latex and not any(d.fix for d in diagnosis):
-                    diagnosis = with_expected_fix(diagnosis, exp_latex)
-            pos = doc.position(v.side.span.start)
-            source_line = None
-            if v.verdict == "incorrect" and not v.introduces_error:
-                source_line = (
-                    doc.position(v.carried_offset).line
-                    if v.carried_offset is not None
-                    else prev_line
-                )
-                diagnosis = inherit(
-                    diagnosis, kinds_by_line.get(source_line or -1, ()), source_line
-                )
-            message = v.message
-            if v.carried_offset is not None:
-                message = f"carries the error of line {doc.position(v.carried_offset).line}: "
-                message += v.message
-            elif v.verdict == "incorrect" and not v.introduces_error and prev_line is not None:
-                message = f"carries the error of line {prev_line}: {message}"
-            steps.append(
-                StepReport(
-                    line=pos.line,
-                    column=pos.column,
-                    cell=pos.cell,
-                    cell_line=pos.cell_line,
-                    chain=number,
-                    lhs=chain.lhs.source.strip(),
-                    rhs=v.side.source.strip(),
-                    verdict=v.verdict,
-                    introduces_error=v.introduces_error,
-                    message=message,
-                    diagnosis=diagnosis,
-                    expected=exp_latex,
-                    max_rel_error=v.rel_error,
-                    display=_display(chain.lhs.expr, v.side.expr),
-                )
-            )
-            prev_line = pos.line
-            if v.verdict == "incorrect":
-                kinds_by_line[pos.line] = tuple(d.kind for d in diagnosis if d.kind != "note")
+        reporter.report_chain(number, chain)
+    steps, used, covered = reporter.steps, reporter.used, reporter.covered
     notes = _notes(doc, bound)
     next_steps = [
         NextStep(wrt, style(f"{latex(lhs)} = {latex(rhs)}"), style(matrix))
@@ -220,10 +141,112 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
     )
 
 
-def _display(lhs: Expr | None, rhs: Expr | None) -> str:
-    """``lhs = rhs`` as clean LaTeX, when both sides were read."""
+class _ChainReporter:
+    """Turns each chain's verdicts into report steps: ill-formed lines settled, diagnosis
+    and the expected expression for wrong ones, carried errors named by where they entered."""
+
+    def __init__(
+        self,
+        doc: Document,
+        bound: BoundDocument,
+        judge: Judge,
+        expected: Expected,
+        style: AuthorStyle,
+    ) -> None:
+        self.doc, self.bound, self.judge, self.expected, self.style = (
+            doc, bound, judge, expected, style,
+        )  # fmt: skip
+        self.steps: list[StepReport] = []
+        self.used: set[str] = set()
+        self.covered: set[tuple[str, int]] = set()
+        self.kinds_by_line: dict[int, tuple[str, ...]] = {}
+
+    def report_chain(self, number: int, chain: Chain) -> None:
+        lhs = chain.lhs.expr
+        lhs_res, scopes = self.judge.evaluate_lhs(lhs) if lhs is not None else (None, [])
+        if lhs is not None and (q := self.expected.quantity_of(lhs)) is not None:
+            self.covered.add(q)
+        expected_latex: str | None = None
+        prev_line: int | None = None
+        prev_shape: str | None = None
+        for v in self.judge.judge_chain(number, chain):
+            self.used.update(v.assumptions)
+            v, prev_shape = self._settle_ill_formed(v, prev_shape, lhs_res, scopes)
+            diagnosis: tuple[Diagnosis, ...] = ()
+            exp_latex = None
+            if v.verdict == "incorrect" and v.side.expr is not None:
+                if lhs_res is None or lhs_res.error is not None:
+                    diagnosis = (Diagnosis(v.kind if v.kind in KINDS else "other", v.message),)
+                else:
+                    diagnosis = diagnose(
+                        self.style, self.judge, self.bound, self.expected.notation.names,
+                        v, lhs_res, scopes,
+                    )  # fmt: skip
+                    if expected_latex is None:
+                        tree = self.expected.expected(chain, lhs_res, scopes)
+                        expected_latex = self.style(latex(tree)) if tree is not None else ""
+                    exp_latex = expected_latex or None
+                    if exp_latex and not any(d.fix for d in diagnosis):
+                        diagnosis = with_expected_fix(diagnosis, exp_latex)
+            pos = self.doc.position(v.side.span.start)
+            message = v.message
+            if v.verdict == "incorrect" and not v.introduces_error:
+                source = (
+                    self.doc.position(v.carried_offset).line
+                    if v.carried_offset is not None
+                    else prev_line
+                )
+                diagnosis = inherit(diagnosis, self.kinds_by_line.get(source or -1, ()), source)
+                if source is not None:
+                    message = f"carries the error of line {source}: {message}"
+            self.steps.append(
+                StepReport(
+                    line=pos.line,
+                    column=pos.column,
+                    cell=pos.cell,
+                    cell_line=pos.cell_line,
+                    chain=number,
+                    lhs=chain.lhs.source.strip(),
+                    rhs=v.side.source.strip(),
+                    verdict=v.verdict,
+                    introduces_error=v.introduces_error,
+                    message=message,
+                    diagnosis=diagnosis,
+                    expected=exp_latex,
+                    max_rel_error=v.rel_error,
+                    display=_display(chain, v.side.expr),
+                )
+            )
+            prev_line = pos.line
+            if v.verdict == "incorrect":
+                self.kinds_by_line[pos.line] = tuple(d.kind for d in diagnosis if d.kind != "note")
+
+    def _settle_ill_formed(
+        self,
+        v: StepVerdict,
+        prev_shape: str | None,
+        lhs_res: SideResult | None,
+        scopes: list[Scope],
+    ) -> tuple[StepVerdict, str | None]:
+        """An ill-formed product is wrong only when one transpose, reorder or layer change
+        makes it equal to the truth (verified); otherwise it stays "could not verify"."""
+        if not (ill_formed(v) and lhs_res is not None and lhs_res.error is None):
+            return v, None
+        shown = v.message.removeprefix("could not verify: ")
+        if prev_shape == shown:
+            v = replace(v, verdict="incorrect", message=shown, introduces_error=False)
+        elif one_shape_repair(self.judge, self.bound, v, lhs_res, scopes):
+            v = replace(v, verdict="incorrect", message=shown, introduces_error=True)
+        return v, (shown if v.verdict == "incorrect" else None)
+
+
+def _display(chain: Chain, rhs: Expr | None) -> str:
+    """The step as clean LaTeX (``W ← …`` for an update), when both sides were read."""
+    lhs = chain.lhs.expr
     if lhs is None or rhs is None:
         return ""
+    if is_update_truth(chain) and isinstance(lhs, Add):
+        return f"{latex(lhs.terms[0])} \\leftarrow {latex(rhs)}"
     return f"{latex(lhs)} = {latex(rhs)}"
 
 
