@@ -55,6 +55,7 @@ from chainrule.reader.ast import (
     Sym,
     Transpose,
     Vector,
+    is_one_minus,
 )
 
 if TYPE_CHECKING:
@@ -592,13 +593,4 @@ def _is_ones_row(e: Expr) -> bool:
 
 def _one_minus_pair(a: Expr, b: Expr) -> bool:
     """``X (1 − X)`` or ``(1 − X) X``: the sigmoid-derivative idiom."""
-
-    def one_minus(u: Expr, v: Expr) -> bool:
-        return (
-            isinstance(u, Add)
-            and len(u.terms) == 2
-            and u.terms[0] == Num("1")
-            and u.terms[1] == Neg(v)
-        )
-
-    return one_minus(b, a) or one_minus(a, b)
+    return is_one_minus(b, a) or is_one_minus(a, b)

@@ -82,7 +82,8 @@ def with_expected_fix(diagnosis: tuple[Diagnosis, ...], fix: str) -> tuple[Diagn
 
 def layer_derivatives(bound: BoundDocument, names: dict[str, Sym]) -> tuple[tuple[str, Expr], ...]:
     """Each layer's activation derivative, in the author's names (matrix form)."""
-    from chainrule.judge.factor_edits import _relu_mask, one_minus, sigmoid_form, tanh_form
+    from chainrule.judge.factor_edits import _relu_mask, sigmoid_form, tanh_form
+    from chainrule.rules.expr import one_minus
 
     out: list[tuple[str, Expr]] = []
     depth = bound.model.spec.depth

@@ -25,7 +25,9 @@ from chainrule.reader.ast import (
     Pow,
     Sym,
     Transpose,
+    is_one_minus,
 )
+from chainrule.rules.expr import one_minus
 
 ONE = Num("1")
 
@@ -41,20 +43,12 @@ def is_yhat_entry(e: Expr) -> bool:
     )
 
 
-def one_minus(x: Expr) -> Add:
-    return Add((ONE, Neg(x)))
-
-
 def sigmoid_form(a: Expr, hadamard: bool) -> Expr:
     return Hadamard((a, one_minus(a))) if hadamard else Mul((a, one_minus(a)))
 
 
 def tanh_form(a: Expr) -> Expr:
     return one_minus(Pow(a, Num("2")))
-
-
-def _is_one_minus(e: Expr, x: Expr) -> bool:
-    return isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == ONE and e.terms[1] == Neg(x)
 
 
 def _square_of(e: Expr) -> Expr | None:
@@ -66,7 +60,7 @@ def _square_of(e: Expr) -> Expr | None:
     return None
 
 
-def _is_tanh_prime(e: Expr) -> Expr | None:
+def tanh_prime_arg(e: Expr) -> Expr | None:
     if isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == ONE:
         neg = e.terms[1]
         if isinstance(neg, Neg):
@@ -91,7 +85,7 @@ def chain_edits(
 
     for i in range(len(fs) - 1):
         a, b = fs[i], fs[i + 1]
-        if _is_one_minus(b, a):  # a (1 − a): the sigmoid's derivative
+        if is_one_minus(b, a):  # a (1 − a): the sigmoid's derivative
             pair = rebuilt([a, b])
             if isinstance(a, Sym) and a.name == "y" and not a.accent and not a.layer:
                 yhat = replace(a, accent="hat")  # y(1 − y): the output's derivative uses ŷ
@@ -123,7 +117,7 @@ def chain_edits(
                 replace_at(rhs, path, rebuilt(relu)),
             )
     for i, f in enumerate(fs):
-        t = _is_tanh_prime(f)
+        t = tanh_prime_arg(f)
         if t is not None:
             swapped = list(fs[:i]) + list(sigmoid_form(t, had).factors) + list(fs[i + 1 :])  # type: ignore[attr-defined]
             yield Edit(
@@ -173,7 +167,7 @@ def _is_diag_sigmoid(e: Expr) -> bool:
     return (
         isinstance(inner, Hadamard | Mul)
         and len(inner.factors) == 2
-        and _is_one_minus(inner.factors[1], inner.factors[0])
+        and is_one_minus(inner.factors[1], inner.factors[0])
     )
 
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass, replace
 
 from chainrule.evaluate.evaluator import Scope
 from chainrule.judge.edit import Edit, text
-from chainrule.judge.factor_edits import chain_edits, is_yhat_entry, softmax_one_edits
+from chainrule.judge.factor_edits import (
+    chain_edits,
+    is_yhat_entry,
+    sigmoid_form,
+    softmax_one_edits,
+    tanh_prime_arg,
+)
 from chainrule.judge.trees import Path, map_tree, paths, replace_at
 from chainrule.judge.verdicts import Judge, SideResult
 from chainrule.reader.ast import (
@@ -30,7 +36,6 @@ from chainrule.reader.ast import (
     Mul,
     Neg,
     Num,
-    Pow,
     Sum,
     Sym,
     Transpose,
@@ -338,48 +343,20 @@ def _simplify(f: Expr) -> Expr:
 
 
 def _activation_edits(rhs: Expr, path: Path, node: Expr) -> Iterator[Edit]:
-    """Swap one activation's derivative for another's: a(1−a) ↔ 1−a² ↔ 1."""
-    x = _sigmoid_prime_arg(node)
-    if x is not None:
-        tanh_form = Add((Num("1"), Neg(Pow(x, Num("2")))))
-        yield Edit(
-            "activation_derivative",
-            f"{text(node)} is the sigmoid's derivative; for tanh it is {text(tanh_form)}",
-            replace_at(rhs, path, tanh_form),
-        )
-    t = _tanh_prime_arg(node)
-    if t is not None:
-        sig_form = Mul((t, Add((Num("1"), Neg(t)))))
+    """A whole ``1 − a²`` (tanh′) where the sigmoid's ``a(1 − a)`` belongs; inside products
+    ``factor_edits.chain_edits`` does this and the reverse."""
+    t = tanh_prime_arg(node)
+    if t is not None and not _in_product(path):
+        sig_form = sigmoid_form(t, hadamard=False)
         yield Edit(
             "activation_derivative",
             f"{text(node)} is tanh's derivative; for the sigmoid it is {text(sig_form)}",
             replace_at(rhs, path, sig_form),
         )
-    if isinstance(node, Call) and node.prime == 1 and node.func in ("sigma", "g"):
-        # σ′(z) where the author meant the layer's own derivative written from a
-        return
 
 
-def _sigmoid_prime_arg(e: Expr) -> Expr | None:
-    if isinstance(e, Mul | Hadamard) and len(e.factors) == 2:
-        a, b = e.factors
-        if isinstance(b, Add) and len(b.terms) == 2 and b.terms[0] == Num("1"):
-            neg = b.terms[1]
-            if isinstance(neg, Neg) and neg.operand == a:
-                return a
-    return None
-
-
-def _tanh_prime_arg(e: Expr) -> Expr | None:
-    if isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == Num("1"):
-        neg = e.terms[1]
-        if (
-            isinstance(neg, Neg)
-            and isinstance(neg.operand, Pow)
-            and neg.operand.exponent == Num("2")
-        ):
-            return neg.operand.base
-    return None
+def _in_product(path: Path) -> bool:
+    return bool(path) and path[-1][0] == "factors"
 
 
 SPECIFICITY = {

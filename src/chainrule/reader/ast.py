@@ -247,3 +247,10 @@ def walk(expr: Expr) -> list[Expr]:
         out.append(node)
         stack.extend(reversed(children(node)))
     return out
+
+
+def is_one_minus(e: Expr, x: Expr) -> bool:
+    """``e`` is ``1 − x`` (the pattern of the sigmoid's derivative ``x(1 − x)``)."""
+    return (
+        isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == Num("1") and e.terms[1] == Neg(x)
+    )
