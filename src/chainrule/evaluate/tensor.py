@@ -98,7 +98,7 @@ def describe_struct(t: Tensor) -> str:
     return f"a {s[0]}×{s[1]} matrix"
 
 
-def _expand(t: Tensor, axes: tuple[str, ...], struct_rank: int) -> Array:
+def expand(t: Tensor, axes: tuple[str, ...], struct_rank: int) -> Array:
     """``t.data`` rearranged to ``axes`` (missing ones of size 1) and ``struct_rank``."""
     data = t.data
     order = [t.axes.index(a) for a in axes if a in t.axes]
@@ -148,7 +148,7 @@ def elementwise(a: Tensor, b: Tensor, op: str, what: str) -> Tensor:
             f"{what}: {describe_struct(a)} and {describe_struct(b)} do not have the same shape"
         )
     rank = 0 if a.is_scalar and b.is_scalar else 2
-    x, y = _expand(a, axes, rank), _expand(b, axes, rank)
+    x, y = expand(a, axes, rank), expand(b, axes, rank)
     if op == "+":
         out = x + y
     elif op == "*":
@@ -178,7 +178,7 @@ def matmul(a: Tensor, b: Tensor, what: str) -> Tensor:
             f"{what}: {describe_struct(a)} times {describe_struct(b)} is not a matrix product "
             f"({a.struct[1]} columns against {b.struct[0]} rows)"
         )
-    x, y = _expand(a, axes, 2), _expand(b, axes, 2)
+    x, y = expand(a, axes, 2), expand(b, axes, 2)
     return Tensor(np.matmul(x, y), axes)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chainrule.evaluate.tensor import Tensor, _expand, describe_struct
+from chainrule.evaluate.tensor import Tensor, describe_struct, expand
 
 RTOL = 1e-7
 
@@ -93,8 +93,8 @@ def compare(lhs: Tensor, rhs: Tensor, scalar_gradient_row_ok: bool = True) -> Ou
 def _close(lhs: Tensor, rhs: Tensor) -> tuple[bool, float]:
     axes = lhs.axes
     rank = 0 if lhs.is_scalar and rhs.is_scalar else 2
-    a = np.real(_expand(lhs, axes, rank))
-    b = np.real(_expand(rhs, axes, rank))
+    a = np.real(expand(lhs, axes, rank))
+    b = np.real(expand(rhs, axes, rank))
     try:
         a, b = np.broadcast_arrays(a, b)
     except ValueError:
@@ -139,7 +139,7 @@ def _where(lhs: Tensor, rhs: Tensor) -> str:
     rank = 0 if lhs.is_scalar and rhs.is_scalar else 2
     try:
         a, b = np.broadcast_arrays(
-            np.real(_expand(lhs, axes, rank)), np.real(_expand(rhs, axes, rank))
+            np.real(expand(lhs, axes, rank)), np.real(expand(rhs, axes, rank))
         )
     except ValueError:
         return ""

@@ -55,6 +55,8 @@ class SideResult:
     values: list[Tensor] = field(default_factory=list)
     error: EvalError | None = None
     used: set[str] = field(default_factory=set)
+    scopes: list[Scope] = field(default_factory=list)
+    """The scope each instance ended with (index ranges the expression set)."""
 
 
 @dataclass(frozen=True)
@@ -135,14 +137,14 @@ class Judge:
             except (ArithmeticError, ValueError, IndexError) as exc:
                 result.error = EvalError(f"cannot evaluate this expression ({exc})", "other")
                 return result
-            if lhs_scopes is None:
-                self._scopes.append(scope)
+            result.scopes.append(scope)
         return result
 
     def evaluate_lhs(self, expr: Expr) -> tuple[SideResult, list[Scope]]:
-        self._scopes: list[Scope] = []
+        """The left side's value and, per instance, the index ranges it set (which the
+        right-hand sides must respect)."""
         res = self.evaluate(expr)
-        return res, self._scopes
+        return res, res.scopes
 
     def outcome(self, lhs: SideResult, rhs: SideResult) -> Outcome:
         worst = Outcome(True)
