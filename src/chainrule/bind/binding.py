@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.bind.refs import Const, NodeRef, key, sym_text
+from chainrule.bind.refs import Const, NodeRef, describe, key, sym_text
 from chainrule.evaluate.tensor import EvalError, Unbound
 from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, Transpose
 
@@ -256,16 +256,7 @@ class Binding:
         )
 
     def describe(self, expr: Expr) -> str:
-        if isinstance(expr, Sym):
-            return sym_text(expr)
-        if isinstance(expr, NodeRef):
-            return expr.node
-        try:
-            from chainrule.reader.printer import to_text
-
-            return to_text(expr)
-        except Exception:  # the printer may not know binding's own nodes
-            return type(expr).__name__
+        return describe(expr)
 
 
 def _sub(n: int) -> str:

@@ -73,3 +73,27 @@ class Literal(Expr):
     """A fixed vector of numbers (used when probing what an author's function is)."""
 
     values: tuple[float, ...]
+
+
+def describe(expr: Expr) -> str:
+    """A tree as Unicode text for messages, binding's own nodes shown as the names they
+    stand for (``NodeRef("a2")`` as a₂, a constant by its label)."""
+    from chainrule.reader.ast import Num, map_tree
+    from chainrule.reader.printer import to_text
+
+    def stand_in(n: Expr) -> Expr | None:
+        if isinstance(n, NodeRef):
+            if n.node in ("x", "y", "L"):
+                return Sym(n.node)
+            if n.node == "yhat":
+                return Sym("y", "hat")
+            return Sym(n.node[0], layer=n.node[1:])
+        if isinstance(n, Const):
+            return Sym(n.label) if n.label.isalpha() else Num(f"{n.value:g}")
+        if isinstance(n, Literal):
+            return Sym("v")
+        if isinstance(n, EntryDef):
+            return n.expr
+        return None
+
+    return to_text(map_tree(expr, stand_in))

@@ -56,6 +56,7 @@ from chainrule.reader.ast import (
     Transpose,
     Vector,
     is_one_minus,
+    map_tree,
 )
 
 if TYPE_CHECKING:
@@ -577,7 +578,6 @@ def as_scalar(t: Tensor) -> Tensor:
 
 def rename_index(expr: Expr, old: str, new: str) -> Expr:
     """``expr`` with index ``old`` renamed to ``new`` wherever it is used."""
-    from chainrule.judge.trees import map_tree
 
     def fn(n: Expr) -> Expr | None:
         if isinstance(n, Indexed) and old in n.indices:

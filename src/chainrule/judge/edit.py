@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chainrule.bind.refs import sym_text
-from chainrule.reader.ast import Expr, Sym
+from chainrule.bind.refs import describe
+from chainrule.reader.ast import Expr
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,4 @@ class Edit:
 
 def text(e: Expr) -> str:
     """A tree as Unicode text for a message."""
-    try:
-        from chainrule.reader.printer import to_text
-
-        return to_text(e)
-    except Exception:
-        return sym_text(e) if isinstance(e, Sym) else "this factor"
+    return describe(e)

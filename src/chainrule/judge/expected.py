@@ -16,9 +16,8 @@ from chainrule.bind.refs import NodeRef, key
 from chainrule.derive.build import build_steps
 from chainrule.derive.formula import Formula
 from chainrule.evaluate.evaluator import Scope
-from chainrule.judge.trees import map_tree
 from chainrule.judge.verdicts import Judge, SideResult
-from chainrule.reader.ast import Bound, Deriv, Expr, Indexed, Sum, Sym, walk
+from chainrule.reader.ast import Bound, Deriv, Expr, Indexed, Sum, Sym, map_tree, walk
 from chainrule.reader.claims import Chain
 
 LETTER_PAIRS = ("pq", "rs", "tu", "uv", "ab", "cd", "gh", "op")

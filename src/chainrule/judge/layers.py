@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from chainrule.judge.trees import map_tree
-from chainrule.reader.ast import Call, Expr, Sym, walk
+from chainrule.reader.ast import Call, Expr, Sym, map_tree, walk
 from chainrule.reader.claims import Chain, Side
 
 HIDDEN_FUNCTIONS = ("sigma", "phi", "varphi")

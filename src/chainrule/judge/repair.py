@@ -23,7 +23,7 @@ from chainrule.judge.factor_edits import (
     softmax_one_edits,
     tanh_prime_arg,
 )
-from chainrule.judge.trees import Path, map_tree, paths, replace_at
+from chainrule.judge.trees import Path, paths, replace_at
 from chainrule.judge.verdicts import Judge, SideResult
 from chainrule.reader.ast import (
     Add,
@@ -39,6 +39,7 @@ from chainrule.reader.ast import (
     Sum,
     Sym,
     Transpose,
+    map_tree,
     walk,
 )
 

@@ -6,7 +6,7 @@ Repairs are edits at a path; trees are frozen, so an edit rebuilds the spine abo
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from chainrule.reader.ast import Expr
 
@@ -50,22 +50,6 @@ def replace_at(expr: Expr, path: Path, new: Expr) -> Expr:
     items = list(value)
     items[i] = replace_at(items[i], rest, new)
     return _rebuild(expr, {name: tuple(items)})
-
-
-def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
-    """Rebuild bottom-up; ``fn`` returns a replacement or None to keep the node."""
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(expr):
-        if f.name == "span":
-            continue
-        value = getattr(expr, f.name)
-        if isinstance(value, Expr):
-            changes[f.name] = map_tree(value, fn)
-        elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
-            changes[f.name] = tuple(map_tree(v, fn) if isinstance(v, Expr) else v for v in value)
-    rebuilt = _rebuild(expr, changes) if changes else expr
-    out = fn(rebuilt)
-    return rebuilt if out is None else out
 
 
 def _rebuild(expr: Expr, changes: dict[str, object]) -> Expr:

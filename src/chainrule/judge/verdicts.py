@@ -22,8 +22,7 @@ from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
-from chainrule.judge.trees import map_tree
-from chainrule.reader.ast import Call, Deriv, Expr, Sym, walk
+from chainrule.reader.ast import Call, Deriv, Expr, Sym, map_tree, walk
 from chainrule.reader.claims import Chain, Side
 
 

@@ -13,7 +13,8 @@ are indices: ``W_{3_{mn}}`` is ``Indexed(Sym("W", layer="3"), ("m", "n"))``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True)
@@ -254,3 +255,19 @@ def is_one_minus(e: Expr, x: Expr) -> bool:
     return (
         isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == Num("1") and e.terms[1] == Neg(x)
     )
+
+
+def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """Rebuild bottom-up; ``fn`` returns a replacement or None to keep the node."""
+    changes: dict[str, object] = {}
+    for f in fields(expr):
+        if f.name == "span":
+            continue
+        value = getattr(expr, f.name)
+        if isinstance(value, Expr):
+            changes[f.name] = map_tree(value, fn)
+        elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
+            changes[f.name] = tuple(map_tree(v, fn) if isinstance(v, Expr) else v for v in value)
+    rebuilt = replace(expr, **changes) if changes else expr  # type: ignore[arg-type]
+    out = fn(rebuilt)
+    return rebuilt if out is None else out
