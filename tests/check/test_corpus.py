@@ -56,8 +56,8 @@ def test_corpus_floors(reports: dict[str, Report]) -> None:
                 incorrect += 1
                 caught += step is not None and step.verdict == "incorrect"
     assert total == 361
-    assert agree / total >= 0.78
-    assert caught / incorrect >= 0.75
+    assert agree / total >= 0.87  # measured 0.886
+    assert caught / incorrect >= 0.85  # measured 0.88
 
 
 def test_same_input_same_report() -> None:
@@ -68,7 +68,8 @@ def test_time_limit_is_reported(tmp_path: Path) -> None:
     report = check(time_limit=0.0)
     assert report.timed_out
     assert any("time limit" in n.message for n in report.notes)
-    assert all(s.verdict in ("unverifiable", "incorrect", "correct") for s in report.steps)
+    assert [s.message for s in report.steps] == ["the check ran out of time before this line"] * 6
+    assert report.exit_code == 3  # not verified, never a verdict made up
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,14 @@ def test_seed_line_22_says_i_versus_j_and_fixes_it(seed: Report) -> None:
 
 def test_seed_line_31_names_the_softmax_jacobian_and_the_vector(seed: Report) -> None:
     step = seed.steps[4]
-    text = " ".join(d.message for d in step.diagnosis)
-    assert "ŷ_j(δ_jm − ŷ_m)" in text.replace(" ", "").replace("−", " − ") or "δ" in text
-    assert "vector" in text
-    assert any(d.fix for d in step.diagnosis)
+    by_kind = {d.kind: d for d in step.diagnosis}
+    jacobian = by_kind["softmax_jacobian"].message
+    assert "∂ŷ_j/∂z_m = ŷⱼ (δⱼₘ − ŷₘ)" in jacobian and "not ŷₙ (δₘₙ − ŷⱼ)" in jacobian
+    assert "vector where a scalar belongs" in by_kind["shape"].message
+    assert "ŷ_n: n runs over the 4 columns of W₃, but ŷ has 3 entries" in step.message
+    fix = by_kind["shape"].fix
+    assert fix is not None and "\\delta_{jm} - \\hat{y}_{m}" in fix
+    assert any("numerator's ∂ is missing" in d.message for d in step.diagnosis)
 
 
 def test_seed_line_32_carries_line_31(seed: Report) -> None:
