@@ -26,7 +26,7 @@ from chainrule.judge.diagnose import (
 )
 from chainrule.judge.expected import Expected
 from chainrule.judge.verdicts import Judge, SideResult, StepVerdict, make_instances
-from chainrule.reader.ast import Add, Expr, Sym
+from chainrule.reader.ast import Add, Expr
 from chainrule.reader.claims import Chain, Document
 from chainrule.report.report import (
     Diagnosis,
@@ -112,10 +112,10 @@ def check_document(doc: Document, options: CheckOptions, name: str = "") -> Repo
         NextStep(wrt, style(f"{latex(lhs)} = {latex(rhs)}"), style(matrix))
         for wrt, lhs, rhs, matrix in expected.next_steps(covered)
     ]
-    introduced = dict(expected.notation.introduced)
     definitions = tuple(
-        style(f"{name} = {latex(_node_expr(bound, node, introduced))}")
+        style(f"{name} = {latex(tree)}")
         for node, name in expected.notation.introduced
+        if (tree := expected.definition(int(node[1:]))) is not None
     )
     timed_out = time.monotonic() > deadline
     if timed_out:
@@ -248,25 +248,6 @@ def _display(chain: Chain, rhs: Expr | None) -> str:
     if is_update_truth(chain) and isinstance(lhs, Add):
         return f"{latex(lhs.terms[0])} \\leftarrow {latex(rhs)}"
     return f"{latex(lhs)} = {latex(rhs)}"
-
-
-def _node_expr(bound: BoundDocument, node: str, names: dict[str, str]) -> Expr:
-    """``σ(W_2 a_1)`` for a₂, with the layer below by its (introduced) name."""
-    from chainrule.reader.ast import Add, Call, Mul
-
-    layer = int(node[1:]) if node[0] == "a" else bound.model.spec.depth
-    spec_layer = bound.model.spec.layers[layer - 1]
-    below_expr: Expr = Sym("x")
-    if layer > 1:
-        below = names.get(f"a{layer - 1}", "")
-        below_expr = Sym("h") if below == "h" else Sym("a", layer=str(layer - 1))
-    inner: Expr = Mul((Sym("W", layer=str(layer)), below_expr))
-    if spec_layer.bias:
-        inner = Add((inner, Sym("b", layer=str(layer))))
-    fn_for: dict[str, str] = {}
-    for name, act in bound.binding.function_names.items():
-        fn_for.setdefault(act, name)  # the author's own names come first
-    return Call(fn_for.get(spec_layer.activation, spec_layer.activation), (inner,))
 
 
 def _notes(doc: Document, bound: BoundDocument) -> list[NoteReport]:

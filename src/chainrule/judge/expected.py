@@ -8,6 +8,7 @@ lines, against the complex-step truth. Nothing unverified is shown as right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from chainrule.bind.binding import Meaning
@@ -135,6 +136,16 @@ class Expected:
                     self.formulas.setdefault(f.quantity, f)
         except Exception:  # derive may not cover every spec; then nothing is expected
             self.formulas = {}
+
+    def definition(self, layer: int) -> Expr | None:
+        """``σ(W_2 a_1)``: what hidden activation ``layer`` is, from derive's forward step,
+        in the author's names (for names chainrule introduces, such as ``h``)."""
+        a, z = self.formulas.get(("a", layer)), self.formulas.get(("z", layer))
+        if a is None or z is None or not a.matrix or not z.matrix:
+            return None
+        pre_activation = Sym("z", layer=str(layer))
+        composed = map_tree(a.matrix[-1], _replacer(pre_activation, z.matrix[-1]))
+        return _rename(composed, self.notation, {})
 
     def quantity_of(self, lhs: Expr) -> tuple[str, int] | None:
         """Which derived quantity a left-hand side asks for."""
@@ -271,3 +282,10 @@ def _lhs_letters(lhs: Expr) -> tuple[str, ...]:
     if isinstance(lhs, Indexed):
         return lhs.indices
     return ()
+
+
+def _replacer(old: Expr, new: Expr) -> Callable[[Expr], Expr | None]:
+    def fn(node: Expr) -> Expr | None:
+        return new if node == old else None
+
+    return fn
