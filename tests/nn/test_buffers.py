@@ -37,6 +37,17 @@ def _recording(calls: list[bool], f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def _recording_in_place(calls: list[bool], f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f``, noting whether each call wrote over the activation it was handed."""
+
+    def wrapped(g: Any, a: Any, axis: int = -1) -> Any:
+        result = f(g, a, axis)
+        calls.append(result is a)
+        return result
+
+    return wrapped
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "identity", "softmax"])
 def test_hidden_activations_are_the_rules_with_buffers(
     name: str, monkeypatch: pytest.MonkeyPatch
@@ -47,7 +58,7 @@ def test_hidden_activations_are_the_rules_with_buffers(
     spy = dataclasses.replace(
         rule,
         forward=_recording(forward, rule.forward),
-        backward=_recording(backward, rule.backward),
+        backward_in_place=_recording_in_place(backward, rule.backward_in_place),
     )
     monkeypatch.setitem(ACTIVATIONS, name, spy)
     spec = parse_spec(f"softmax(W2 {name}(W1 x))")
@@ -70,7 +81,7 @@ def test_an_altered_rule_changes_the_network(monkeypatch: pytest.MonkeyPatch) ->
         dataclasses.replace(
             ACTIVATIONS["tanh"],
             forward=ACTIVATIONS["sigmoid"].forward,
-            backward=ACTIVATIONS["sigmoid"].backward,
+            backward_in_place=ACTIVATIONS["sigmoid"].backward_in_place,
         ),
     )
     tanh = Network(parse_spec("softmax(W2 tanh(W1 x))"), (6, 5, 3), seed=0)
@@ -156,11 +167,15 @@ def test_a_training_step_allocates_no_layer_sized_array(dtype: type) -> None:
 
 def test_buffers_have_the_layer_shapes_and_dtype() -> None:
     bufs = allocate(4, (6, 5, 3), (True, False), np.float32)
-    assert [b.shape for b in bufs.z[1:]] == [(4, 5), (4, 3)]
-    assert [b.shape for b in bufs.dz[1:]] == [(4, 5), (4, 3)]
+    assert [b.shape for b in bufs.h[1:]] == [(4, 5), (4, 3)]
+    assert [b.shape for b in bufs.da[1:]] == [(4, 5), (4, 3)]
     assert [b.shape for b in bufs.dw[1:]] == [(6, 5), (5, 3)]
     assert bufs.db[1] is not None and bufs.db[1].shape == (5,) and bufs.db[2] is None
-    assert {b.dtype for b in bufs.a + bufs.da + bufs.dw} == {np.dtype(np.float32)}
+    assert {b.dtype for b in bufs.h + bufs.da + bufs.dw} == {np.dtype(np.float32)}
+    # ∂L/∂a of every layer is one scratch array; each layer's z, a and δ one array.
+    assert np.shares_memory(bufs.da[1], bufs.da[2])
+    assert not np.shares_memory(bufs.h[1], bufs.h[2])
+    assert all(b.flags.c_contiguous for b in bufs.h[1:] + bufs.da[1:])
 
 
 def test_buffer_cache_keeps_the_newest_sets() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from chainrule.errors import ChainruleError
 from chainrule.model import Layer, ModelSpec, parse_spec, preset
 from chainrule.nn import SGD, DataError, Network, ShapeError, from_arrays, one_hot
+from chainrule.nn import network as network_module
 from chainrule.nn.gradcheck import gradcheck
 from chainrule.nn.training import fit
 
@@ -91,15 +92,32 @@ def test_gradients_equal_torch_autograd(problem: tuple[Network, np.ndarray, np.n
         np.testing.assert_allclose(mine[name], ref, rtol=0, atol=1e-10 * scale, err_msg=name)
 
 
+@pytest.mark.parametrize("fuse", [True, False])
 @pytest.mark.parametrize(
-    ("momentum", "weight_decay", "steps"),
-    [(0.0, 0.0, 1), (0.0, 0.01, 2), (0.9, 0.0, 3), (0.9, 0.05, 3)],
+    ("momentum", "weight_decay", "steps", "m"),
+    [
+        (0.0, 0.0, 1, 6),
+        (0.0, 0.01, 2, 6),
+        (0.0, 0.01, 2, 1),  # one example: a fused update is a rank-one update
+        (0.9, 0.0, 3, 6),
+        (0.9, 0.05, 3, 6),
+        (0.9, 0.05, 2, 1),
+    ],
 )
-def test_sgd_steps_equal_torch_sgd(momentum: float, weight_decay: float, steps: int) -> None:
+def test_sgd_steps_equal_torch_sgd(
+    momentum: float,
+    weight_decay: float,
+    steps: int,
+    m: int,
+    fuse: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fused: every layer's weights take their gradient inside BLAS (as large layers do).
+    monkeypatch.setattr(network_module, "FUSE_MIN", 0 if fuse else 10**9)
     spec = parse_spec("softmax(W3 tanh(W2 sigmoid(W1 x + b1) + b2))")
     net = Network(spec, (7, 5, 4, 3), dtype=np.float64, seed=3)
     rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((6, 7)), one_hot(rng.integers(0, 3, 6), 3)
+    x, y = rng.standard_normal((m, 7)), one_hot(rng.integers(0, 3, m), 3)
     _, leaves = torch_loss(net, x, y)
     opt = torch.optim.SGD(leaves.values(), lr=0.3, momentum=momentum, weight_decay=weight_decay)
     sgd = SGD(0.3, momentum, weight_decay)

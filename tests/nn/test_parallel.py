@@ -51,10 +51,12 @@ def test_large_batches_get_two_row_blocks_of_views() -> None:
         slice(SPLIT_MIN // 2, SPLIT_MIN + 1),
     )
     for i in range(1, len(SIZES)):
-        assert np.shares_memory(first.a[i], bufs.a[i]) and np.shares_memory(
-            second.dz[i], bufs.dz[i]
-        )
-        assert first.a[i].shape[0] + second.a[i].shape[0] == SPLIT_MIN + 1
+        assert np.shares_memory(first.h[i], bufs.h[i]) and np.shares_memory(second.h[i], bufs.h[i])
+        assert first.h[i].shape[0] + second.h[i].shape[0] == SPLIT_MIN + 1
+        # Each block's scratch is its own rows' worth of the whole's.
+        assert first.da[i].shape == first.h[i].shape and first.da[i].flags.c_contiguous
+        assert np.shares_memory(second.da[i], bufs.da[1])
+        assert not np.shares_memory(first.da[i], second.da[i])
         assert first.dw[i] is bufs.dw[i] and not np.shares_memory(second.dw[i], bufs.dw[i])
     assert second.db[2] is None and second.db[1] is not None
     assert allocate(SPLIT_MIN - 1, SIZES, (True, True, True), np.float32).blocks == ()

@@ -54,18 +54,30 @@ def test_activation_into_buffer_equals_allocating(name: str, dtype: type) -> Non
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_activation_with_buffers_allocates_nothing_large(name: str) -> None:
+def test_activation_kernels_allocate_nothing_large(name: str) -> None:
+    """The network's pair: forward into a buffer (here ``z`` itself), backward over ``a``."""
     rule = activation(name)
     z, g = _batch(np.float32, (512, 256)), _batch(np.float32, (512, 256), seed=1)
-    a, out = np.empty_like(z), np.empty_like(z)
 
     def run() -> None:
-        rule.forward(z, -1, out=a)
-        rule.backward(g, a, z, -1, out=out)
+        rule.backward_in_place(g, rule.forward(z, -1, out=z), -1)
 
     # Only softmax's per-row maxima and sums (and NumPy's 32 KB reduction buffer) may be
     # allocated, never an array like z (512 KB).
     assert _largest_allocation(run) < z.nbytes // 8
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_backward_in_place_writes_over_a_what_backward_returns(name: str, dtype: type) -> None:
+    rule = activation(name)
+    z, g = _batch(dtype), _batch(dtype, seed=1)
+    a = rule.forward(z, -1)
+    want = rule.backward(g, a, z, -1)
+    np.testing.assert_array_equal(a, rule.forward(z, -1))  # backward left its inputs alone
+    over = a.copy()
+    assert rule.backward_in_place(g.copy(), over, -1) is over
+    np.testing.assert_array_equal(over, want)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "softmax"])
@@ -273,3 +285,37 @@ def test_softmax_on_many_narrow_rows_equals_the_plain_formula(m: int, k: int, dt
         rule.backward(g, a, z, -1), expected * (g - inner), rtol=rtol, atol=rtol
     )
     assert a.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layout", [ROWS, COLUMNS, Layout("row"), Layout("column")])
+@pytest.mark.parametrize("m", [1, 5])
+@pytest.mark.parametrize("beta", [1.0, 0.75])
+def test_adding_the_weight_gradient_into_the_weights(
+    layout: Layout, dtype: type, m: int, beta: float
+) -> None:
+    """``W ← βW + α·G`` in place, G the product the backward pass makes before its 1/m."""
+    if not layout.batched and m > 1:
+        pytest.skip("one example has no batch size")
+    rng = np.random.default_rng(m)
+    d_in, d_out = 4, 3
+    batch = (lambda d: (d, m) if layout.column else (m, d)) if layout.batched else (lambda d: (d,))
+    delta = rng.standard_normal(batch(d_out)).astype(dtype)
+    a = rng.standard_normal(batch(d_in)).astype(dtype)
+    w = rng.standard_normal((d_out, d_in) if layout.column else (d_in, d_out)).astype(dtype)
+    grad, _, _ = AFFINE.backward(delta, w, a, layout, need_input=False, scale=1.0)
+    assert grad is not None
+    want = beta * w - 0.5 * grad
+    assert AFFINE.add_weight_gradient(delta, a, layout, w, -0.5, beta) is w
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(w, want, rtol=tol, atol=tol)
+
+
+def test_adding_the_weight_gradient_from_strided_inputs() -> None:
+    """Inputs BLAS cannot take as they are (every other column) are copied, not misread."""
+    rng = np.random.default_rng(0)
+    delta, a = rng.standard_normal((5, 6))[:, ::2], rng.standard_normal((5, 8))[:, ::2]
+    w = rng.standard_normal((4, 3))
+    want = w + 2.0 * (a.T @ delta)
+    AFFINE.add_weight_gradient(delta, a, ROWS, w, 2.0)
+    np.testing.assert_allclose(w, want, rtol=1e-14)

@@ -45,6 +45,16 @@ class SGD:
         """What the gradients handed to :meth:`apply` are multiplied by: η without momentum."""
         return self.lr if self.momentum == 0 else 1.0
 
+    @property
+    def plain_step(self) -> tuple[float, float] | None:
+        """``(α, β)`` with the update ``W ← βW + αG``, G the gradient times
+        :attr:`gradient_scale`, when the step needs nothing but G (no momentum): then the
+        network can add the gradient straight into the weights as BLAS computes it.
+        None with momentum, whose velocity needs the gradient itself."""
+        if self.momentum:
+            return None
+        return -1.0, 1.0 - self.lr * self.weight_decay
+
     def apply(self, name: str, param: Array, grad: Array) -> None:
         """Update ``param`` in place from ``grad`` (which holds ``gradient_scale · ∂L/∂param``).
 

@@ -32,7 +32,10 @@ Prime = Callable[[Expr, Expr], tuple[Expr, ...]]
 # Every kernel writes into ``out`` when given one (a buffer of the result's shape and dtype,
 # distinct from the inputs unless a docstring says it may alias) and allocates it otherwise.
 # They run in place, one pass per ufunc and no temporaries, because the reference network's
-# training step calls them on every layer of every batch.
+# training step calls them on every layer of every batch. The backward kernels write ∂L/∂z
+# over the activation ``a`` and may spend ``g`` as scratch: in the backward pass neither is
+# read again (δ_l = g ⊙ f'(a_l) is the last use of both), so a layer needs one array for
+# z, a and δ in turn, half the memory traffic of one array each.
 
 
 def out_buffer(out: Array | None, *operands: Array | float) -> Array:
@@ -76,42 +79,36 @@ def _sigmoid(z: Array, axis: int = -1, out: Array | None = None, exact: bool = F
     return out
 
 
-def _sigmoid_back(
-    g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
-) -> Array:
-    """``g ⊙ a(1 − a)``, from the output alone."""
-    out = np.subtract(1, a, out=out_buffer(out, g, a))
-    out *= a
-    out *= g
-    return out
+def _sigmoid_back(g: Array, a: Array, axis: int = -1) -> Array:
+    """``g ⊙ a(1 − a)`` over ``a``, from the output alone (``g`` is spent as scratch)."""
+    g *= a
+    np.subtract(1, a, out=a)
+    a *= g
+    return a
 
 
 def _tanh(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     return np.tanh(z, out=out_buffer(out, z, 0.5))
 
 
-def _tanh_back(
-    g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
-) -> Array:
-    """``g ⊙ (1 − a²)``, from the output alone."""
-    out = np.square(a, out=out_buffer(out, g, a))
-    np.subtract(1, out, out=out)
-    out *= g
-    return out
+def _tanh_back(g: Array, a: Array, axis: int = -1) -> Array:
+    """``g ⊙ (1 − a²)`` over ``a``, from the output alone (``g`` is left as it was)."""
+    np.square(a, out=a)
+    np.subtract(1, a, out=a)
+    a *= g
+    return a
 
 
 def _relu(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     return np.maximum(z, 0, out=out_buffer(out, z))
 
 
-def _relu_back(
-    g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
-) -> Array:
-    """``g ⊙ 1[a > 0]``: ReLU's output says as much as its input (a > 0 exactly where z > 0)."""
-    # The comparison writes its 0/1 straight into the float buffer: no boolean temporary.
-    out = np.greater(a, 0, out=out_buffer(out, g, a))
-    out *= g
-    return out
+def _relu_back(g: Array, a: Array, axis: int = -1) -> Array:
+    """``g ⊙ 1[a > 0]`` over ``a``: ReLU's output says as much as its input (a > 0 exactly
+    where z > 0). The comparison writes its 0/1 straight into ``a``: no boolean temporary."""
+    np.greater(a, 0, out=a)
+    a *= g
+    return a
 
 
 def _identity(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
@@ -122,10 +119,9 @@ def _identity(z: Array, axis: int = -1, out: Array | None = None, exact: bool = 
     return out
 
 
-def _identity_back(
-    g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
-) -> Array:
-    return _identity(g, axis, out)
+def _identity_back(g: Array, a: Array, axis: int = -1) -> Array:
+    np.copyto(a, g)
+    return a
 
 
 _NARROW = 32
@@ -179,15 +175,13 @@ def _softmax(z: Array, axis: int = -1, out: Array | None = None, exact: bool = F
     return out
 
 
-def _softmax_back(
-    g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
-) -> Array:
-    """J g with J = diag(a) − a aᵀ, without forming J: ``a ⊙ (g − ⟨a, g⟩)``."""
-    out = np.multiply(g, a, out=out_buffer(out, g, a))
-    inner = _row_sum(out, axis)
-    np.subtract(g, inner, out=out)
-    out *= a
-    return out
+def _softmax_back(g: Array, a: Array, axis: int = -1) -> Array:
+    """J g over ``a`` with J = diag(a) − a aᵀ, without forming J: ``a ⊙ g − a ⟨a, g⟩``
+    (``g`` is spent as scratch)."""
+    g *= a
+    np.multiply(a, _row_sum(g, axis), out=a)
+    np.subtract(g, a, out=a)
+    return a
 
 
 # --------------------------------------------------------------------------- the rule type
@@ -202,8 +196,9 @@ class ActivationRule:
         forward: ``forward(z, axis=-1, out=None, exact=False) -> a``, into ``out`` when
             given; ``exact`` asks for relative precision in the tails where a faster form
             has only absolute precision (only sigmoid has two forms).
-        backward: ``backward(g, a, z=None, axis=-1, out=None) -> ∂L/∂z`` given
-            ``g = ∂L/∂a``, into ``out`` when given (a buffer distinct from ``g`` and ``a``).
+        backward_in_place: ``backward_in_place(g, a, axis=-1) -> a`` given ``g = ∂L/∂a``,
+            writes ∂L/∂z over ``a`` and returns it; ``g`` may be spent as scratch. The
+            network's kernel; :meth:`backward` is the same formula on copies.
         prime: for elementwise activations, the factors of f'(z) built from (a, z) entries;
             ``None`` for softmax, whose Jacobian is not diagonal.
     """
@@ -212,8 +207,21 @@ class ActivationRule:
     func: str
     explanation: str
     forward: Callable[..., Array]
-    backward: Callable[..., Array]
+    backward_in_place: Callable[..., Array]
     prime: Prime | None
+
+    def backward(
+        self, g: Array, a: Array, z: Array | None = None, axis: int = -1, out: Array | None = None
+    ) -> Array:
+        """∂L/∂z given ``g = ∂L/∂a``, leaving ``g`` and ``a`` as they were.
+
+        Into ``out`` when given (a buffer distinct from ``g`` and ``a``). ``z`` is accepted for
+        a uniform signature; every rule here writes its derivative from the output.
+        """
+        out = out_buffer(out, g, a)
+        np.copyto(out, a)
+        scratch = np.array(np.broadcast_to(g, out.shape), dtype=out.dtype)  # may be spent
+        return self.backward_in_place(scratch, out, axis)
 
     @property
     def elementwise(self) -> bool:

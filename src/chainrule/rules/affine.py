@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chainrule.reader.ast import Expr, Sym
+from chainrule.rules import blas
 from chainrule.rules.expr import mul, total
 from chainrule.rules.layout import Layout
 
@@ -61,10 +62,11 @@ class AffineRule:
         layout: Layout,
         need_input: bool = True,
         *,
+        need_weight: bool = True,
         need_bias: bool = True,
         scale: float | None = None,
         out: tuple[Array | None, Array | None, Array | None] = (None, None, None),
-    ) -> tuple[Array, Array | None, Array | None]:
+    ) -> tuple[Array | None, Array | None, Array | None]:
         """``(∂L/∂W, ∂L/∂b, δ passed down)`` from the error ``delta``.
 
         ``delta`` is per-example in a batch (one column or row per example); the parameter
@@ -77,6 +79,8 @@ class AffineRule:
             a: the layer's input.
             layout: the convention and batch layout.
             need_input: compute the error passed down (None in its place otherwise).
+            need_weight: compute the weight gradient (None in its place otherwise: a caller
+                that adds it straight into the weights uses :meth:`add_weight_gradient`).
             need_bias: compute the bias gradient (None in its place otherwise).
             scale: the factor on the parameter gradients; None for the mean's 1/m (1 for one
                 example). A caller whose ``delta`` already carries 1/m passes 1.0, and then no
@@ -84,27 +88,61 @@ class AffineRule:
             out: buffers ``(dw, db, da)`` to write into; a None entry is allocated.
         """
         dw_out, db_out, da_out = out
+        dw: Array | None = None
         if not layout.batched:
-            dw = np.outer(delta, a, out=dw_out) if layout.column else np.outer(a, delta, out=dw_out)
+            if need_weight:
+                dw = np.outer(*_weight_factors(delta, a, layout), out=dw_out)
             db = _copy(delta, db_out) if need_bias else None
             m = 1
         elif layout.column:
             m = delta.shape[1]
-            dw = np.dot(delta, a.T, out=dw_out)
+            dw = np.dot(delta, a.T, out=dw_out) if need_weight else None
             db = np.sum(delta, axis=1, out=db_out) if need_bias else None
         else:
             m = delta.shape[0]
-            dw = np.dot(a.T, delta, out=dw_out)
+            dw = np.dot(a.T, delta, out=dw_out) if need_weight else None
             db = np.sum(delta, axis=0, out=db_out) if need_bias else None
         factor = 1.0 / m if scale is None else scale
         if factor != 1.0:
-            dw *= factor
+            if dw is not None:
+                dw *= factor
             if db is not None:
                 db *= factor
         da = None
         if need_input:
             da = np.dot(w.T, delta, out=da_out) if layout.column else np.dot(delta, w.T, out=da_out)
         return dw, db, da
+
+    @staticmethod
+    def add_weight_gradient(
+        delta: Array, a: Array, layout: Layout, into: Array, alpha: float, beta: float = 1.0
+    ) -> Array:
+        """``into ← β·into + α·G`` in one BLAS call, G the unscaled weight gradient's sum.
+
+        G is what :meth:`backward` computes before its 1/m (``aᵀδ`` in rows, ``δaᵀ`` in
+        columns, summed over the examples). With ``into`` the weights this is a whole SGD
+        step for a layer: the product lands in the weights as BLAS computes it (gemm's β,
+        or a rank-one ger for one example), never as a gradient array written out and read
+        back, which at small batches is most of a step's memory traffic (measured at batch
+        1 on the seed network: 12 µs against 36 µs for the product and the subtraction).
+
+        Args:
+            delta: the error ∂L/∂z (per example).
+            a: the layer's input.
+            layout: the convention and batch layout.
+            into: a C-contiguous float32 or float64 array of the weights' shape, updated in
+                place and returned.
+            alpha: the product's factor (−η/m for an SGD step on the mean loss).
+            beta: ``into``'s factor (1 − ηλ with weight decay λ).
+        """
+        left, right = _weight_factors(delta, a, layout)
+        if left.ndim == 1:  # one example, unbatched: an outer product
+            left, right = left[:, None], right[None, :]
+        if blas.available():
+            return blas.gemm_into(into, left, right, alpha, beta)
+        into *= beta  # without CBLAS: the same update, through a temporary
+        into += alpha * np.dot(left, right)
+        return into
 
     # -- formulas ---------------------------------------------------------------------
     @staticmethod
@@ -141,6 +179,13 @@ class AffineRule:
     def input_index(w: Expr, delta: Expr, layout: Layout, out: str, inp: str, dim: Sym) -> Expr:
         """``∂L/∂a_in = Σ_out W_{out,in} δ_out``."""
         return total(out, dim, mul(layout.weight_entry(w, out, inp), layout.entry(delta, out)))
+
+
+def _weight_factors(delta: Array, a: Array, layout: Layout) -> tuple[Array, Array]:
+    """The weight gradient's two factors, as a product ``left @ right`` (outer if 1-D)."""
+    if layout.column:
+        return (delta, a.T) if layout.batched else (delta, a)
+    return (a.T, delta) if layout.batched else (a, delta)
 
 
 def _copy(src: Array, out: Array | None) -> Array:
