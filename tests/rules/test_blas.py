@@ -42,6 +42,23 @@ def test_gemm_into_adds_the_product(left_order: str, right_order: str, k: int, d
     np.testing.assert_allclose(c, want, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("k", [1, 5])
+def test_gemm_into_blocks_of_rows_and_columns_without_copies(k: int) -> None:
+    """The split batch's layer-1 update: a row block of W from a column block of X, and a
+    column block written in place; ``beta`` 0 never reads the old values (here NaN)."""
+    rng = np.random.default_rng(k)
+    x, delta = rng.standard_normal((k, 9)), rng.standard_normal((k, 6))
+    w = np.full((9, 6), np.nan)
+    blas.gemm_into(w[2:7], x[:, 2:7].T, delta, 1.0, 0.0)
+    np.testing.assert_allclose(w[2:7], x[:, 2:7].T @ delta, rtol=1e-14)
+    assert np.isnan(w[:2]).all() and np.isnan(w[7:]).all()  # only the block was written
+    block = w[:, 1:4]
+    block[:] = 1.0
+    blas.gemm_into(block, x.T, delta[:, 1:4], -1.0, 1.0)
+    np.testing.assert_allclose(w[:, 1:4], 1.0 - x.T @ delta[:, 1:4], rtol=1e-14)
+    assert np.isnan(w[:2, 0]).all()
+
+
 def test_gemm_into_reads_reversed_and_strided_vectors() -> None:
     rng = np.random.default_rng(0)
     left, right = rng.standard_normal((6, 2))[::-2, :1], rng.standard_normal((1, 8))[:, ::2]
@@ -53,7 +70,8 @@ def test_gemm_into_reads_reversed_and_strided_vectors() -> None:
 @pytest.mark.parametrize(
     ("c", "left", "right", "words"),
     [
-        (np.zeros((3, 4)).T, np.zeros((4, 2)), np.zeros((2, 3)), "C-contiguous"),
+        (np.zeros((3, 4)).T, np.zeros((4, 2)), np.zeros((2, 3)), "rows are contiguous"),
+        (np.zeros((3, 8))[:, ::2], np.zeros((3, 2)), np.zeros((2, 4)), "rows are contiguous"),
         (np.zeros((3, 4), np.int64), np.zeros((3, 2)), np.zeros((2, 4)), "float32 or float64"),
         (np.zeros((3, 4)), np.zeros((3, 2)), np.zeros((5, 4)), "do not make"),
     ],

@@ -176,10 +176,11 @@ class Network:
         xs = self.check_inputs(x)
         ys = self.check_targets(y, xs.shape[0])
         bufs = self._buffers.get(xs.shape[0])
-        value = self._split(xs, ys, bufs, sgd.gradient_scale)
+        plain = sgd.plain_step if blas.available() else None
+        value = self._split(xs, ys, bufs, sgd.gradient_scale, plain)
         if value is not None:
             for i in range(1, self.depth + 1):
-                self._update(i, bufs, sgd)
+                self._update(i, bufs, sgd, weights=i > 1 or plain is None)
             return value
         acts = self._forward(xs, bufs)
         value = self._loss_value(acts[-1], ys)
@@ -199,12 +200,23 @@ class Network:
             acts.append(rule.forward(z, AXIS, out=z, exact=i == depth))
         return acts
 
-    def _split(self, x: Array, y: Array, bufs: Buffers, scale: float) -> float | None:
+    def _split(
+        self,
+        x: Array,
+        y: Array,
+        bufs: Buffers,
+        scale: float,
+        plain: tuple[float, float] | None = None,
+    ) -> float | None:
         """Gradients times ``scale`` into ``bufs``, the batch's two halves on two cores.
 
-        Each half runs the whole forward and backward pass on its rows (every pass is
+        First each half runs the forward and backward pass on its rows (every pass is
         row-wise, so the halves need nothing from each other) into its own weight
-        gradients, which are then added, first half plus second, into ``bufs``.
+        gradients, which are then added, first half plus second, into ``bufs``. The first
+        layer's weight gradient Xᵀδ₁ (most of the backward pass's work at d = 784) waits
+        until both halves have their δ₁, and then each core computes half of its rows
+        over the whole batch: no partial sums to add, and with ``plain`` = (α, β) (SGD
+        without momentum) BLAS adds them straight into W₁, which no pass reads any more.
 
         Returns:
             The batch's mean loss (each half's share, added), or None, having done nothing,
@@ -212,7 +224,7 @@ class Network:
         """
         if not bufs.blocks or not parallel.available():
             return None
-        m = x.shape[0]
+        m, d = x.shape
         shares = [0.0, 0.0]
 
         def half(k: int, block: Buffers) -> Callable[[], None]:
@@ -221,16 +233,30 @@ class Network:
                 acts = self._forward(xb, block)
                 # The loss rule's sum over this half's rows, over the whole batch's m.
                 shares[k] = float(self._loss.forward(acts[-1], yb, m))
-                self._backward(acts, yb, block, scale, None, m)
+                self._backward(acts, yb, block, scale, None, m, first_weights=False)
+
+            return run
+
+        def first_weights(rows: slice) -> Callable[[], None]:
+            def run() -> None:
+                delta, inputs = bufs.h[1], x[:, rows]  # δ₁ of the whole batch, by now
+                if plain is not None:
+                    AFFINE.add_weight_gradient(delta, inputs, ROWS, self.weights[0][rows], *plain)
+                else:
+                    AFFINE.add_weight_gradient(delta, inputs, ROWS, bufs.dw[1][rows], 1.0, 0.0)
 
             return run
 
         first, second = bufs.blocks
+        top, bottom = slice(0, d // 2), slice(d // 2, d)
         with parallel.one_blas_thread():
-            parallel.both(half(1, second), half(0, first))
-        # The first block's gradients are bufs' own, so the sum lands in place.
+            parallel.lockstep(
+                [half(1, second), first_weights(bottom)], [half(0, first), first_weights(top)]
+            )
+        # The first block's gradients are bufs' own, so the sums land in place.
         for i in range(1, self.depth + 1):
-            np.add(bufs.dw[i], second.dw[i], out=bufs.dw[i])
+            if i > 1:
+                np.add(bufs.dw[i], second.dw[i], out=bufs.dw[i])
             db, db_second = bufs.db[i], second.db[i]
             if db is not None and db_second is not None:
                 np.add(db, db_second, out=db)
@@ -246,9 +272,20 @@ class Network:
             sgd.apply(f"b{i}", bias, db)
 
     def _backward(
-        self, acts: list[Array], y: Array, bufs: Buffers, scale: float, sgd: SGD | None, m: int
+        self,
+        acts: list[Array],
+        y: Array,
+        bufs: Buffers,
+        scale: float,
+        sgd: SGD | None,
+        m: int,
+        *,
+        first_weights: bool = True,
     ) -> None:
         """Gradients times ``scale`` into ``bufs`` and, with ``sgd``, each layer updated.
+
+        Without ``first_weights`` the first layer's weight gradient is left to the caller
+        (and ``bufs.h[1]`` holds δ₁ for it).
 
         ``m`` is the whole batch's size (``acts`` may hold a block of its rows), the mean's
         divisor. A layer's weights are updated as soon as the error has passed below them:
@@ -280,7 +317,7 @@ class Network:
                 acts[i - 1],
                 ROWS,
                 need_input=i > 1,
-                need_weight=not fused,
+                need_weight=not fused and (i > 1 or first_weights),
                 need_bias=self.biases[i - 1] is not None,
                 scale=1.0,
                 out=(bufs.dw[i], bufs.db[i], bufs.da[i - 1] if i > 1 else None),

@@ -20,7 +20,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 
@@ -50,24 +50,34 @@ class _Helper:
             finally:
                 self._done.release()
 
-    def both(self, there: Callable[[], None], here: Callable[[], None]) -> None:
+    def try_both(self, there: Callable[[], None], here: Callable[[], None]) -> bool:
+        """Run ``there`` here and ``here`` on the caller's thread, and wait for both; False,
+        having run nothing, when another thread of the program is using the helper."""
         if not self._busy.acquire(blocking=False):
-            # Another thread of the caller's program is using the helper: run both here.
-            here()
-            there()
-            return
+            return False
         try:
             self._job, self._error = there, None
             self._go.release()
+            here_error: BaseException | None = None
             try:
                 here()
+            except BaseException as error:
+                here_error = error
             finally:
                 self._done.acquire()
                 self._job = None
-            if self._error is not None:
-                raise self._error
+            _raise_first_cause(here_error, self._error)
+            return True
         finally:
             self._busy.release()
+
+
+def _raise_first_cause(*errors: BaseException | None) -> None:
+    """Raise the first error that is not just a side stopped by its partner's failure."""
+    raised = [e for e in errors if e is not None]
+    causes = [e for e in raised if not isinstance(e, threading.BrokenBarrierError)]
+    if causes or raised:
+        raise (causes or raised)[0]
 
 
 _helper: _Helper | None = None
@@ -82,16 +92,63 @@ def _forget_helper() -> None:
 os.register_at_fork(after_in_child=_forget_helper)
 
 
+def _get_helper() -> _Helper:
+    global _helper
+    if _helper is None:
+        _helper = _Helper()
+    return _helper
+
+
 def both(there: Callable[[], None], here: Callable[[], None]) -> None:
     """Run ``there`` on the helper thread and ``here`` on this one; return when both are done.
 
     An exception from either job is raised here (``here``'s first). Called while another
     call is running (from another thread), both jobs run here, one after the other.
     """
-    global _helper
-    if _helper is None:
-        _helper = _Helper()
-    _helper.both(there, here)
+    if not _get_helper().try_both(there, here):
+        here()
+        there()
+
+
+def lockstep(there: Sequence[Callable[[], None]], here: Sequence[Callable[[], None]]) -> None:
+    """Phase k of ``there`` (on the helper) and of ``here`` (on this thread) together, each
+    side starting phase k + 1 only when both have finished phase k.
+
+    For work whose second part needs both halves of the first (the network's first-layer
+    weight gradient needs the whole batch's error). The first real exception is raised
+    here; when the helper is busy (see :func:`both`) the phases run here, side by side in
+    turn.
+    """
+    if len(there) != len(here):
+        raise ValueError("Both sides need the same number of phases.")
+    barrier = threading.Barrier(2)
+    if _get_helper().try_both(_in_lockstep(barrier, there), _in_lockstep(barrier, here)):
+        return
+    for here_phase, there_phase in zip(here, there, strict=True):
+        here_phase()
+        there_phase()
+
+
+def _in_lockstep(
+    barrier: threading.Barrier, phases: Sequence[Callable[[], None]]
+) -> Callable[[], None]:
+    """One side's phases as one job, meeting the other side at ``barrier`` between them.
+
+    A failing phase breaks the barrier, so the other side stops at its next meeting with
+    a :class:`threading.BrokenBarrierError` instead of waiting for ever.
+    """
+
+    def run() -> None:
+        for k, phase in enumerate(phases):
+            if k:
+                barrier.wait()
+            try:
+                phase()
+            except BaseException:
+                barrier.abort()
+                raise
+
+    return run
 
 
 def available() -> bool:

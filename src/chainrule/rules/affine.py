@@ -130,18 +130,24 @@ class AffineRule:
             delta: the error ∂L/∂z (per example).
             a: the layer's input.
             layout: the convention and batch layout.
-            into: a C-contiguous float32 or float64 array of the weights' shape, updated in
-                place and returned.
+            into: a float32 or float64 array of the weights' shape with contiguous rows (the
+                weights, a block of their rows, a gradient buffer), updated in place and
+                returned.
             alpha: the product's factor (−η/m for an SGD step on the mean loss).
-            beta: ``into``'s factor (1 − ηλ with weight decay λ).
+            beta: ``into``'s factor (1 − ηλ with weight decay λ; 0 to write G·α over
+                whatever ``into`` held).
         """
         left, right = _weight_factors(delta, a, layout)
         if left.ndim == 1:  # one example, unbatched: an outer product
             left, right = left[:, None], right[None, :]
         if blas.available():
             return blas.gemm_into(into, left, right, alpha, beta)
-        into *= beta  # without CBLAS: the same update, through a temporary
-        into += alpha * np.dot(left, right)
+        product = np.dot(left, right)  # without CBLAS: the same update, via a temporary
+        if beta == 0.0:  # into's old values are never read (they may be garbage)
+            np.multiply(product, alpha, out=into)
+            return into
+        into *= beta
+        into += alpha * product
         return into
 
     # -- formulas ---------------------------------------------------------------------

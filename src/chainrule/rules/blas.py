@@ -53,8 +53,11 @@ def library() -> str | None:
 def gemm_into(c: Array, left: Array, right: Array, alpha: float, beta: float) -> Array:
     """``c ← β·c + α·left @ right`` in place, in one BLAS call; returns ``c``.
 
+    With ``beta`` 0, ``c``'s old values are never read (it may hold garbage, even NaN).
+
     Args:
-        c: C-contiguous float32 or float64 ``(p, q)``.
+        c: float32 or float64 ``(p, q)`` whose rows are contiguous, such as a C-contiguous
+            array or a block of its rows or columns.
         left: ``(p, k)`` of c's dtype, any strides (copied if BLAS cannot read it as is).
         right: ``(k, q)`` likewise.
         alpha: the product's factor.
@@ -66,39 +69,60 @@ def gemm_into(c: Array, left: Array, right: Array, alpha: float, beta: float) ->
     lib = _cblas()
     if lib is None:
         raise RuntimeError("NumPy's BLAS has no CBLAS routines chainrule can call.")
-    if not c.flags.c_contiguous or c.dtype.char not in lib.gemm:
-        raise ValueError("gemm_into writes a C-contiguous float32 or float64 array.")
+    if c.dtype.char not in lib.gemm:
+        raise ValueError(f"gemm_into writes float32 or float64, not {c.dtype}.")
     (p, q), k = c.shape, left.shape[1]
     if left.shape[0] != p or right.shape != (k, q):
         raise ValueError(f"Shapes {left.shape} @ {right.shape} do not make {c.shape}.")
+    ld_c = _leading(c.shape, c.strides, c.itemsize)
+    if ld_c is None:
+        raise ValueError("gemm_into writes an array whose rows are contiguous.")
     if left.dtype != c.dtype or right.dtype != c.dtype:
         left, right = left.astype(c.dtype), right.astype(c.dtype)
     n = lib.int_type
     if k == 1:  # one example: a rank-one update, ger's job (gemm is ~2× slower at it)
-        if beta != 1.0:
+        if beta == 0.0:
+            c.fill(0)
+        elif beta != 1.0:
             c *= beta
         x, y = _forward_vector(left[:, 0]), _forward_vector(right[0])
         lib.ger[c.dtype.char](
             _ROW_MAJOR, n(p), n(q), alpha, _ptr(x), n(_step(x)), _ptr(y), n(_step(y)),
-            _ptr(c), n(q),
+            _ptr(c), n(ld_c),
         )  # fmt: skip
         return c
     left, trans_l, ld_l = _operand(left)
     right, trans_r, ld_r = _operand(right)
     lib.gemm[c.dtype.char](
         _ROW_MAJOR, trans_l, trans_r, n(p), n(q), n(k), alpha, _ptr(left), n(ld_l),
-        _ptr(right), n(ld_r), beta, _ptr(c), n(q),
+        _ptr(right), n(ld_r), beta, _ptr(c), n(ld_c),
     )  # fmt: skip
     return c
 
 
+def _leading(shape: tuple[int, ...], strides: tuple[int, ...], item: int) -> int | None:
+    """The leading dimension (row step in elements) of a row-major matrix with contiguous
+    rows, or None if its rows are not contiguous (a size-1 axis may have any stride)."""
+    (rows, cols), (row_step, col_step) = shape, strides
+    if cols > 1 and col_step != item:
+        return None
+    if rows == 1:
+        return max(cols, 1)
+    if row_step % item or row_step < cols * item:
+        return None
+    return max(row_step // item, 1)
+
+
 def _operand(matrix: Array) -> tuple[Array, int, int]:
     """``(array, transpose flag, leading dimension)`` reading ``matrix`` without a copy
-    when it is C- or F-contiguous (row-major, so an F array is read as a transpose)."""
-    if matrix.flags.c_contiguous:
-        return matrix, _NO_TRANS, max(matrix.shape[1], 1)
-    if matrix.flags.f_contiguous:
-        return matrix, _TRANS, max(matrix.shape[0], 1)
+    when its rows or its columns are contiguous (row-major BLAS reads the latter as a
+    transpose); otherwise a contiguous copy."""
+    ld = _leading(matrix.shape, matrix.strides, matrix.itemsize)
+    if ld is not None:
+        return matrix, _NO_TRANS, ld
+    ld = _leading(matrix.shape[::-1], matrix.strides[::-1], matrix.itemsize)
+    if ld is not None:
+        return matrix, _TRANS, ld
     return np.ascontiguousarray(matrix), _NO_TRANS, max(matrix.shape[1], 1)
 
 
