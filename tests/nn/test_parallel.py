@@ -9,6 +9,8 @@ back to the caller.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -29,9 +31,10 @@ def _batch(m: int = SPLIT_MIN, dtype: type = np.float64) -> tuple[np.ndarray, np
     )
 
 
-def _sequential(there: Callable[[], None], here: Callable[[], None]) -> None:
-    here()
-    there()
+def _sequential(there: list[Callable[[], None]], here: list[Callable[[], None]]) -> None:
+    for here_phase, there_phase in zip(here, there, strict=True):
+        here_phase()
+        there_phase()
 
 
 def _unsplit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +107,7 @@ def test_split_steps_are_the_same_bits_threaded_or_not(
         return net.parameters()
 
     first, again = trained(), trained()
-    monkeypatch.setattr(parallel, "both", _sequential)
+    monkeypatch.setattr(parallel, "lockstep", _sequential)
     one_core = trained()
     for name, param in first.items():
         assert param.tobytes() == again[name].tobytes() == one_core[name].tobytes()
@@ -150,3 +153,41 @@ def test_blas_threads_are_restored() -> None:
     with parallel.one_blas_thread():
         assert all(lib.get_num_threads() == 1 for lib in parallel._blas_libraries())
     assert [lib.get_num_threads() for lib in parallel._blas_libraries()] == before
+
+
+@pytest.mark.parametrize("where", ["there", "here"])
+def test_a_failing_phase_stops_both_sides_and_reaches_the_caller(where: str) -> None:
+    """The other side, waiting at the barrier, is released (no hang) and its broken-barrier
+    error does not mask the real one."""
+    ran: list[str] = []
+
+    def fail() -> None:
+        raise ValueError(where)
+
+    def note(name: str) -> Callable[[], None]:
+        return lambda: ran.append(name)
+
+    there = [fail if where == "there" else note("there 1"), note("there 2")]
+    here = [fail if where == "here" else note("here 1"), note("here 2")]
+    with pytest.raises(ValueError, match=where):
+        parallel.lockstep(there, here)
+    assert ran == [f"{'here' if where == 'there' else 'there'} 1"]
+
+
+def test_phases_meet_between_phases() -> None:
+    """No side starts phase 2 before both have finished phase 1."""
+    log: list[str] = []
+    lock = threading.Lock()
+
+    def step(name: str, pause: float = 0.0) -> Callable[[], None]:
+        def run() -> None:
+            time.sleep(pause)
+            with lock:
+                log.append(name)
+
+        return run
+
+    parallel.lockstep([step("t1", 0.05), step("t2")], [step("h1"), step("h2")])
+    assert set(log[:2]) == {"t1", "h1"} and set(log[2:]) == {"t2", "h2"}
+    with pytest.raises(ValueError, match="same number"):
+        parallel.lockstep([step("t1")], [step("h1"), step("h2")])
