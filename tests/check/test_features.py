@@ -96,3 +96,35 @@ $$W_1 \leftarrow W_1 + \eta ((W_2^\top (\hat{y} - y)) \odot a_1 \odot (1 - a_1))
     assert wrong.verdict == "incorrect"
     assert wrong.diagnosis[0].kind == "sign"
     assert any("learning rate" in a for a in report.assumptions)
+
+
+MEAN_DZ = r"""Forward for a batch $X$: $Z_1 = W_1 X + b_1$, $A_1 = \sigma(Z_1)$,
+$Z_2 = W_2 A_1 + b_2$, $\hat{Y} = \mathrm{softmax}(Z_2)$; the cost is the mean over m examples.
+\begin{align}
+dZ_2 &= \frac{1}{m}(\hat{Y} - Y) \\
+dW_2 &= dZ_2 A_1^T \\
+db_2 &= \sum_{i=1}^{m} dZ_2^{(i)} \\
+dZ_1 &= W_2^T dZ_2 \odot A_1 \odot (1 - A_1) \\
+dW_1 &= dZ_1 X^T
+\end{align}
+"""
+MEAN_DZ_MODEL = "softmax(W2 sigmoid(W1 X + b1) + b2)"
+
+
+def test_a_batch_error_signal_with_the_one_over_m_inside_is_right_and_said_so() -> None:
+    """dZ = (1/m)(Ŷ − Y) is the other taught convention (dZ = ∂J/∂Z): right, and the lines
+    after it are read that way; a per-example sum written X^{(i)} is not verified, never
+    called wrong."""
+    report = check(MEAN_DZ, model=MEAN_DZ_MODEL)
+    assert [s.verdict for s in report.steps] == [
+        "correct", "correct", "unverifiable", "correct", "correct",
+    ]  # fmt: skip
+    assert "example number" in report.steps[2].message
+    assert any("1/m inside them" in a for a in report.assumptions)
+
+
+def test_a_wrong_line_stays_wrong_in_either_convention() -> None:
+    wrong = MEAN_DZ.replace(r"dW_1 &= dZ_1 X^T", r"dW_1 &= \frac{1}{m} dZ_1 X^T")
+    report = check(wrong, model=MEAN_DZ_MODEL)
+    assert report.steps[-1].verdict == "incorrect"
+    assert [s.verdict for s in report.steps[:2]] == ["correct", "correct"]

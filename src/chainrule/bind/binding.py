@@ -56,6 +56,13 @@ class Binding:
     use_claimed: bool = True
     numerator: bool = False
     numerator_declared: bool = False
+    per_example: bool = True
+    """In a batch, dZ, dA and δ are per-example errors m·∂J/∂Z (deeplearning.ai's dZ = Ŷ − Y);
+    False once a line is right only with the 1/m inside them (dZ = (1/m)(Ŷ − Y) = ∂J/∂Z),
+    the other common convention: from then on the document is read that way."""
+    per_example_settled: bool = False
+    """A line was right with the per-example reading, so the document uses it: a later line
+    right only the other way is not excused by it."""
     """The text says it uses numerator layout, so transposed matrix derivatives are right."""
     """Numerator layout: ∂L/∂v is a row vector and ∂L/∂W has the shape of Wᵀ."""
 
@@ -114,7 +121,7 @@ class Binding:
             node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
             note = f"{sym_text(sym)} is the layer-{layer} activation." if name == "h" else ""
             return Meaning(NodeRef(node), note)
-        batch = self.model.dims.batch
+        batch = self.model.dims.batch if self.per_example else None
         if name == "delta" and 1 <= layer <= depth:
             if batch is not None:
                 return Meaning(
@@ -122,11 +129,17 @@ class Binding:
                     f"{sym_text(sym)} is the per-example error m·∂J/∂Z{_sub(layer)} (the "
                     "derivative of the summed loss), as in batched derivations.",
                 )
-            return Meaning(
-                Deriv(Sym("L"), NodeRef(f"z{layer}")),
-                f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} "
-                f"(the gradient of the loss with respect to layer {layer}'s pre-activation).",
-            )
+            if self.model.dims.batch is not None:
+                note = (
+                    f"{sym_text(sym)} is ∂J/∂Z{_sub(layer)}, the derivative of the mean cost "
+                    "(the 1/m inside it)."
+                )
+            else:
+                note = (
+                    f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} (the gradient of "
+                    f"the loss with respect to layer {layer}'s pre-activation)."
+                )
+            return Meaning(Deriv(Sym("L"), NodeRef(f"z{layer}")), note)
         return self._gradient_name(sym, name, layer, depth, batch)
 
     def _d_name(self, sym: Sym) -> Meaning | None:
@@ -158,6 +171,12 @@ class Binding:
             note = (
                 f"{sym_text(sym)} is m·∂J/∂{name[1]}{_sub(layer)}, the derivative of the "
                 "summed loss"
+            )
+        elif letter in "za" and self.model.dims.batch is not None:
+            return Meaning(
+                grad,
+                f"{sym_text(sym)} is ∂J/∂{name[1]}{_sub(layer)}, the derivative of the mean "
+                "cost (the 1/m inside it).",
             )
         else:
             note = f"{sym_text(sym)} is ∂J/∂{name[1]}{_sub(layer)}"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.bind.refs import Const, EntryDef, Literal, NodeRef, sym_text
+from chainrule.bind.refs import Const, EntryDef, Literal, NodeRef, describe, sym_text
 from chainrule.evaluate import functions
 from chainrule.evaluate.tensor import (
     Array,
@@ -363,6 +363,16 @@ class Evaluator:
 
     def _Pow(self, e: Pow) -> Tensor:
         base, exponent = self.eval(e.base), self.eval(e.exponent)
+        if exponent.axes:
+            # X^{(i)} with i a summation index is example i of a batch, not a power; that
+            # reading is not supported yet, and a power by an index would be a guess.
+            raise EvalError(
+                f"the superscript {exponent.axes[0]} on {describe(e.base)} looks like an "
+                "example number (the i-th column of a batch), which chainrule cannot check "
+                "yet; write the sum over examples as a product with a vector of ones",
+                "example",
+                e,
+            )
         if not exponent.is_scalar:
             raise ShapeMismatch("an exponent must be a number", e)
         if not base.is_scalar:

@@ -47,6 +47,16 @@ def make_instances(bound: BoundDocument, seeds: tuple[int, ...]) -> list[Instanc
     return out
 
 
+def _summed_notes(used: set[str]) -> set[str]:
+    """The assumption sentences that read a batched error signal as m·∂J/∂Z (per example)."""
+    return {note for note in used if "derivative of the summed loss" in note}
+
+
+def _mean_notes(used: set[str]) -> set[str]:
+    """The assumption sentences that read a batched error signal as ∂J/∂Z (mean cost)."""
+    return {note for note in used if "derivative of the mean cost" in note}
+
+
 @dataclass
 class SideResult:
     """What one side evaluated to on every instance, or the error it raised."""
@@ -254,6 +264,8 @@ class Judge:
                 and self.bound.binding.numerator_declared
             ):
                 v = self._numerator_reading(v, side, lhs_side) or v
+            if v.verdict == "incorrect" and side.expr is not None:
+                v = self._mean_reading(v, side, lhs_side) or v
             if (v.verdict == "incorrect" and v.introduces_error) or (
                 v.verdict == "unverifiable" and v.kind == "shape"
             ):
@@ -262,6 +274,8 @@ class Judge:
                 v = self._carried_by_substitution(v, side, lhs_res, scopes)
             if v.verdict == "incorrect" and side.expr is not None and lhs_side.expr is not None:
                 self.wrong.append((side.expr, lhs_side.expr, side.span.start))
+            if v.verdict == "correct" and _summed_notes(set(v.assumptions)):
+                self.bound.binding.per_example_settled = True
             verdicts.append(v)
             previous = (v.verdict, res)
         self._record_claim(chain, verdicts)
@@ -288,6 +302,38 @@ class Judge:
         return replace(
             v, verdict="correct", kind="", message="", introduces_error=False,
             assumptions=(*v.assumptions, note),
+        )  # fmt: skip
+
+    def _mean_reading(self, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+        """A batch's dZ, dA, δ with the 1/m inside (∂J/∂Z, not m·∂J/∂Z): both conventions
+        are taught, so a line right in the other one is right, and the document is read
+        that way from here on (said so)."""
+        binding = self.bound.binding
+        if (
+            not binding.per_example
+            or binding.per_example_settled
+            or self.bound.model.dims.batch is None
+        ):
+            return None
+        assert side.expr is not None and lhs.expr is not None
+        binding.per_example = False
+        lhs_res, scopes = self.evaluate_lhs(lhs.expr)
+        res = self.evaluate(side.expr, scopes)
+        if (
+            lhs_res.error is not None
+            or res.error is not None
+            or not self.outcome(lhs_res, res).ok
+            or not (lhs_res.used | res.used) & _mean_notes(lhs_res.used | res.used)
+        ):
+            binding.per_example = True
+            return None
+        note = (
+            "the batch's error signals are read as derivatives of the mean cost, with the 1/m "
+            "inside them (dZ = ∂J/∂Z), from this line on."
+        )
+        return replace(
+            v, verdict="correct", kind="", message="", introduces_error=False,
+            assumptions=(*sorted(lhs_res.used | res.used), note),
         )  # fmt: skip
 
     def _record_claim(self, chain: Chain, verdicts: list[StepVerdict]) -> None:
