@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chainrule.checker import check
 
 DLAI = r"""Forward: $Z^{[1]} = W^{[1]} X + b^{[1]}$, $A^{[1]} = \tanh(Z^{[1]})$,
@@ -128,3 +130,34 @@ def test_a_wrong_line_stays_wrong_in_either_convention() -> None:
     report = check(wrong, model=MEAN_DZ_MODEL)
     assert report.steps[-1].verdict == "incorrect"
     assert [s.verdict for s in report.steps[:2]] == ["correct", "correct"]
+
+
+NO_HALF = r"""$\hat y = W_2 \tanh(W_1 x)$, and the loss is the plain squared error
+\begin{equation*}
+L = \lVert \hat y - y \rVert^2 \quad (\text{no } \tfrac12 \text{ this time}).
+\end{equation*}
+\begin{align}
+\frac{\partial L}{\partial \hat y} &= 2(\hat y - y) \\
+\frac{\partial L}{\partial W_2} &= 2(\hat y - y) \tanh(W_1 x)^T \\
+\frac{\partial L}{\partial W_2} &= (\hat y - y) \tanh(W_1 x)^T
+\end{align}
+"""
+
+
+@pytest.mark.parametrize("given", [{}, {"model": "identity(W2 tanh(W1 x))", "loss": "mse"}])
+def test_a_squared_error_without_the_half_is_the_documents_loss(given: dict[str, str]) -> None:
+    """The text defines L without MSE's ½ — found or named mse on the command line, the
+    document's own definition sets the factor of 2, and says so."""
+    report = check(NO_HALF, **given)
+    assert [s.verdict for s in report.steps[-3:]] == ["correct", "correct", "incorrect"]
+    assert any("without the ½" in a for a in report.assumptions)
+
+
+def test_a_kronecker_index_takes_its_range_from_a_later_factor() -> None:
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \sigma(W_1 x))$, $L = -\sum_l y_l \log \hat y_l$,
+and $j$ is the correct class.
+$$\frac{\partial L}{\partial z_{2,m}} = \sum_{l} \left(-\frac{\delta_{lj}}{\hat{y}_j}\right)
+\hat{y}_l(\delta_{lm} - \hat{y}_m)$$
+"""
+    (step,) = check(text).steps
+    assert step.verdict == "correct", step.message

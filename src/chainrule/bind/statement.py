@@ -11,6 +11,7 @@ w is W₂ᵀ, c is b₂).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -187,6 +188,9 @@ def find_model(
         return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes
     if options.model:
         spec = parse_spec(options.model, options.loss or "cross_entropy")
+        loss, note = _find_loss(chains, spec.text(), fn_names)
+        if loss == _NO_HALF and spec.loss == "mse":
+            spec, _ = _with_loss(spec, loss, note, assumptions)
         return spec, "the --model option", fn_names, fn_notes
     definitions = symbol_definitions(chains)
     candidates: list[tuple[int, int, str, str]] = []  # (is ŷ, depth, spec text, source)
@@ -220,9 +224,11 @@ def find_model(
     for _, _, text, source in candidates:
         loss, loss_note = _find_loss(chains, text, fn_names)
         try:
-            spec = parse_spec(text, options.loss or loss)
+            spec = parse_spec(text, options.loss or _NAMED.get(loss, loss))
         except ChainruleError:
             continue
+        if loss == _NO_HALF and spec.loss == "mse":
+            spec, loss_note = _with_loss(spec, loss, loss_note, [])
         if loss_note:
             assumptions.append(loss_note)
         return spec, f"the problem statement, {source}", fn_names, fn_notes
@@ -383,18 +389,42 @@ def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) ->
     )
 
 
+_NO_HALF = "mse without the 1/2"
+"""A squared error defined without MSE's ½ (``L = ‖ŷ − y‖²``): the mse loss, scaled by 2."""
+_NAMED = {_NO_HALF: "mse"}
+
+
+def _with_loss(
+    spec: ModelSpec, loss: str, note: str, assumptions: list[str]
+) -> tuple[ModelSpec, str]:
+    """``spec`` with the document's squared error without the ½, and the sentence saying so."""
+    sentence = (
+        "The loss is the squared error without the ½ the text defines (L = ‖ŷ − y‖²), so "
+        "every derivative is twice the usual MSE one."
+    )
+    assumptions.append(sentence)
+    return replace(spec, loss_scale=2.0), sentence
+
+
 def _true_losses(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    return {
-        "cross_entropy": float(-(y * np.log(yhat)).sum()),
-        "mse": float(0.5 * ((yhat - y) ** 2).sum()),
-        "bce": float(-(y * np.log(yhat) + (1 - y) * np.log(1 - yhat)).sum()),
-    }
+    with np.errstate(all="ignore"):  # an unbounded output has no log loss: NaN, never equal
+        return {
+            "cross_entropy": float(-(y * np.log(yhat)).sum()),
+            "mse": float(0.5 * ((yhat - y) ** 2).sum()),
+            _NO_HALF: float(((yhat - y) ** 2).sum()),
+            "bce": float(-(y * np.log(yhat) + (1 - y) * np.log(1 - yhat)).sum()),
+        }
 
 
 def _loss_by_value(expr: Expr, spec_text: str, fn_names: dict[str, str]) -> str | None:
-    try:
-        model = build_model(parse_spec(spec_text, "cross_entropy"))
-    except ChainruleError:
+    model = None
+    for probe_loss in ("cross_entropy", "mse"):  # any loss the output allows: only ŷ is used
+        try:
+            model = build_model(parse_spec(spec_text, probe_loss))
+            break
+        except ChainruleError:
+            continue
+    if model is None:
         return None
     binding = Binding(model)
     binding.function_names.update(fn_names)

@@ -57,6 +57,7 @@ from chainrule.reader.ast import (
     Vector,
     is_one_minus,
     map_tree,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -301,11 +302,15 @@ class Evaluator:
 
     def _Mul(self, e: Mul) -> Tensor:
         fs = e.factors
+        early = self._evaluate_first(fs)
         out: Tensor | None = None
         k = 0
         while k < len(fs):
             factor = fs[k]
-            if _is_ones_row(factor) and k + 1 < len(fs):
+            if k in early:
+                value = early[k]
+                k += 1
+            elif _is_ones_row(factor) and k + 1 < len(fs):
                 # 𝟏ᵀv: a transposed 1 is the all-ones row as long as v (its sum), stated
                 right = self.eval(fs[k + 1])
                 n = right.struct[0] if right.struct else 1
@@ -322,6 +327,27 @@ class Evaluator:
                 out = self.product(out, value, e.op, idiom)
         assert out is not None
         return out
+
+    def _evaluate_first(self, fs: tuple[Expr, ...]) -> dict[int, Tensor]:
+        """The factors without a Kronecker delta, evaluated before those with one.
+
+        ``(−δ_lj / ŷ_j) ŷ_l`` under ``Σ_l``: the δ's index l takes its range from ŷ_l, a later
+        factor, so that factor must be seen first. Only the order of evaluation changes;
+        the product keeps the written order.
+        """
+        if len(fs) < 2 or any(_is_ones_row(f) for f in fs):
+            return {}
+        with_delta = [any(self._is_delta(n) for n in walk(f)) for f in fs]
+        if not any(with_delta) or all(with_delta):
+            return {}
+        return {k: self.eval(f) for k, f in enumerate(fs) if not with_delta[k]}
+
+    def _is_delta(self, node: Expr) -> bool:
+        return (
+            isinstance(node, Indexed)
+            and isinstance(node.base, Sym)
+            and self.binding.is_kronecker(node.base, len(node.indices))
+        )
 
     def product(self, a: Tensor, b: Tensor, op: str, idiom: bool = False) -> Tensor:
         a, b = as_scalar(a), as_scalar(b)

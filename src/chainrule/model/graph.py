@@ -371,6 +371,8 @@ class Model:
         spec = self.spec
         if node == "L":
             terms = ops.loss_terms(spec.loss, values["yhat"], values["y"])
+            if spec.loss_scale != 1.0:
+                terms = terms * spec.loss_scale
             if spec.batch == "none":
                 return np.asarray(np.sum(terms, axis=-1))
             assert self.dims.batch is not None

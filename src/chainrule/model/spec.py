@@ -85,6 +85,9 @@ class ModelSpec:
     loss: str = "cross_entropy"
     convention: str = "column"
     batch: str = "none"
+    loss_scale: float = 1.0
+    """The loss is this multiple of the named one: 2 for a squared error written without
+    MSE's ½ (``L = ‖ŷ − y‖²``), as a document may define it."""
 
     def __post_init__(self) -> None:
         # Specs built in code (not parsed) get the same guarantees the parser gives.
