@@ -161,3 +161,15 @@ $$\frac{\partial L}{\partial z_{2,m}} = \sum_{l} \left(-\frac{\delta_{lj}}{\hat{
 """
     (step,) = check(text).steps
     assert step.verdict == "correct", step.message
+
+
+def test_a_matrix_defined_entry_by_entry_is_bound_by_value() -> None:
+    """``P_{ki} = exp(Z_{ki}) / Σ_c exp(Z_{ci})`` defines all of P (here ŷ, k × m)."""
+    text = r"""Examples are columns of $X$: $Z_1 = W_1 X + b_1$, $A = \max(0, Z_1)$,
+$Z_2 = W_2 A + b_2$, $P_{ki} = \exp(Z_{2,ki}) / \sum_c \exp(Z_{2,ci})$,
+$J = -\frac{1}{m} \sum_i \sum_k Y_{ki} \log P_{ki}$.
+$$\frac{\partial J}{\partial W_2} = \frac{1}{m} (P - Y) A^T$$
+$$\frac{\partial J}{\partial W_2} = \frac{1}{m} (Y - P) A^T$$
+"""
+    report = check(text, model="softmax(W2 relu(W1 X + b1) + b2)")
+    assert [s.verdict for s in report.steps[-2:]] == ["correct", "incorrect"]

@@ -100,6 +100,17 @@ TREES: list[tuple[str, Expr]] = [
     (r"a \odot b c", Hadamard((Sym("a"), Mul((Sym("b"), Sym("c")))))),
     (r"a \cdot b", Mul((Sym("a"), Sym("b")), "cdot")),
     (r"-y_i/ŷ_i", Neg(Div(Indexed(Sym("y"), ("i",)), Indexed(YHAT, ("i",))))),
+    (  # softmax as written: the sum after `/` (taking the rest of the term) is the denominator
+        r"e^{z_k} / \sum_c e^{z_c} w_c",
+        Div(
+            Call("exp", (Indexed(Sym("z"), ("k",)),)),
+            Sum(
+                (Bound("c"),),
+                Mul((Call("exp", (Indexed(Sym("z"), ("c",)),)), Indexed(Sym("w"), ("c",)))),
+            ),
+            "slash",
+        ),
+    ),
 ]
 
 

@@ -323,12 +323,22 @@ def _definition_value(
         t = ev.eval(rhs)
     except (EvalError, ArithmeticError, ValueError):
         return None
+    data = np.asarray(t.data)
     if isinstance(lhs, Indexed):
-        if len(lhs.indices) != 1 or t.axes != (lhs.indices[0],) or not t.is_scalar:
+        # e_m = …, or P_{ki} = exp(Z_{ki}) / Σ_c exp(Z_{ci}): every entry, laid out in the
+        # order of the left side's indices (the model's own layout when they name it).
+        wanted = lhs.indices
+        if (
+            not t.is_scalar
+            or len(set(wanted)) != len(wanted)
+            or sorted(t.axes) != sorted(wanted)
+            or data.ndim != len(wanted)
+        ):
             return None
+        data = data.transpose([t.axes.index(i) for i in wanted])
     elif t.axes:
         return None
-    return np.asarray(t.data).reshape(-1)
+    return data.reshape(-1)
 
 
 def _matches(values: dict[str, np.ndarray], data: np.ndarray, model: Model) -> list[str]:

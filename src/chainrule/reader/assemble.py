@@ -430,6 +430,19 @@ class Assembler:
                 k += 1
                 continue
             left, right = entries[k - 1], entries[k]
+            if (
+                isinstance(right.unit, Head)
+                and right.unit.kind == "sum"
+                and not isinstance(left.unit, Head)
+                and all(e.op != "/" for e in entries[k + 1 :])
+            ):
+                # `e^{z_k} / \sum_c e^{z_c}`: the sum (which takes the rest of the term) is
+                # the whole denominator, as softmax is written.
+                (whole,) = self._heads([_Entry(right.unit, None, right.span), *entries[k + 1 :]])
+                span = _join(left.span, whole.span)
+                value = self.quotient(_expr(left.unit), _expr(whole.unit), "slash", span)
+                entries[k - 1 :] = [_Entry(value, left.op, span)]
+                continue
             if isinstance(left.unit, Head) or isinstance(right.unit, Head):
                 raise self.ctx.error("an expression on each side of `/`", right.span)
             span = _join(left.span, right.span)
