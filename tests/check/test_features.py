@@ -173,3 +173,17 @@ $$\frac{\partial J}{\partial W_2} = \frac{1}{m} (Y - P) A^T$$
 """
     report = check(text, model="softmax(W2 relu(W1 X + b1) + b2)")
     assert [s.verdict for s in report.steps[-2:]] == ["correct", "incorrect"]
+
+
+def test_a_one_unit_layers_weight_vector_and_a_where_definition() -> None:
+    """``p = σ(w_2^⊤ h + b_2)``: w₂ is the one-unit layer's weight vector (W₂ = w₂ᵀ), and
+    ``\\text{where } s = …`` after a claim defines s for it."""
+    text = r"""The network is $h = \tanh(W_1 x + b_1)$, $p = \sigma(w_2^\top h + b_2)$, with the
+logistic loss $L = -y \log p - (1 - y) \log(1 - p)$.
+$$\frac{\partial L}{\partial s} = p - y \qquad \text{where } s = w_2^\top h + b_2$$
+$$\frac{\partial L}{\partial w_2} = (p - y)\, h$$
+$$\frac{\partial L}{\partial w_2} = (y - p)\, h$$
+"""
+    report = check(text, model="sigmoid(W2 tanh(W1 x + b1) + b2)", loss="bce")
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
+    assert any("weight vector of the one-unit layer 2" in a for a in report.assumptions)

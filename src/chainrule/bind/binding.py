@@ -113,6 +113,13 @@ class Binding:
         if name in ("W", "b"):
             node = f"{name}{layer}"
             return Meaning(NodeRef(node)) if node in self.model.nodes else None
+        if name == "w" and f"W{layer}" in self.model.nodes and self._single_unit(layer):
+            # A one-unit layer's weights as a vector: W_l = w_lᵀ (p = σ(w₃ᵀ r + b₃)).
+            return Meaning(
+                Transpose(NodeRef(f"W{layer}")),
+                f"{sym_text(sym)} is the weight vector of the one-unit layer {layer} "
+                f"(W{_sub(layer)} = {sym_text(sym)}ᵀ).",
+            )
         if name in ("z", "Z"):
             return Meaning(NodeRef(f"z{layer}"), "") if 1 <= layer <= depth else None
         if name in ("a", "A", "h"):
@@ -141,6 +148,15 @@ class Binding:
                 )
             return Meaning(Deriv(Sym("L"), NodeRef(f"z{layer}")), note)
         return self._gradient_name(sym, name, layer, depth, batch)
+
+    def _single_unit(self, layer: int) -> bool:
+        """Layer ``layer`` has one unit, in the column convention without a batch."""
+        spec = self.model.spec
+        return (
+            spec.convention == "column"
+            and spec.batch == "none"
+            and self.model.dims.sizes[layer] == 1
+        )
 
     def _d_name(self, sym: Sym) -> Meaning | None:
         """``dscores``, ``dhidden``, ``dX``: code-style gradient names, ∂L/∂(the rest)."""

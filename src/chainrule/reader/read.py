@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 
 from chainrule.errors import ParseError
 from chainrule.reader.ast import Expr, Span
@@ -21,7 +22,7 @@ from chainrule.reader.documents import Source, load
 from chainrule.reader.parse import MathSyntaxError, parse_math
 from chainrule.reader.prose import assumptions, intros, memberships, sentences
 from chainrule.reader.regions import Region, mask_comments, scan
-from chainrule.reader.structure import SideReader, chains, clean_region, rows
+from chainrule.reader.structure import Row, SideReader, chains, clean_region, rows
 
 MAX_CHAINS = 5000
 
@@ -111,6 +112,30 @@ def _read(src: Source) -> Document:
     )
 
 
+_WHERE = re.compile(r"[\s,;]*(?:\\q?quad\b\s*)?\\(?:text|mbox|textrm)\{\s*(?:where|with)\s*\}\s*")
+"""A remark that names what a symbol in the row is: ``… \\qquad \\text{where } s = w^⊤r``."""
+
+
+def _where_rows(
+    made: list[Row], chars: list[str], base: int, assign: list[bool], text: str
+) -> list[Row]:
+    """The definitions in ``\\text{where} s = …`` remarks, as rows of their own.
+
+    The remark stays a remark (it is noted as one); its math is read as a definition, as
+    "Let s = …" would be, so the row's claim can use the name.
+    """
+    out: list[Row] = []
+    for row in made:
+        if row.remark is None:
+            continue
+        start, end = row.remark
+        m = _WHERE.match(text, start)
+        if m is None or m.end() >= end or "\\text" in text[m.end() : end]:
+            continue
+        out.extend(r for r in rows(chars, base, [(m.end(), end)], assign) if r.cuts)
+    return out
+
+
 def _region(
     clean: str, region: Region, reader: SideReader, block: int, intro: str
 ) -> tuple[list[Chain], list[tuple[int, int]], list[Note]]:
@@ -127,6 +152,7 @@ def _region(
         edges = [a, *breaks, b]
         spans = [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
     rows_ = rows(chars, a, spans, assign)
+    rows_ += _where_rows(rows_, chars, a, assign, reader.text)
     made, lone = chains(rows_, chars, a, reader, block, intro)
     notes = [
         Note(
