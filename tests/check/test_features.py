@@ -187,3 +187,16 @@ $$\frac{\partial L}{\partial w_2} = (y - p)\, h$$
     report = check(text, model="sigmoid(W2 tanh(W1 x + b1) + b2)", loss="bce")
     assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
     assert any("weight vector of the one-unit layer 2" in a for a in report.assumptions)
+
+
+def test_integer_labels_and_primed_indices_in_a_row_batch() -> None:
+    """``1\\{c = y_i\\}`` with y_i example i's class, and ``c'`` another index than c."""
+    text = r"""Rows of $X$ are examples; $S = X W + b$, $P_{ic} = \exp(S_{ic}) / \sum_{c'} \exp(S_{ic'})$,
+labels $y_i \in \{1, \dots, k\}$, $J = -\frac{1}{m} \sum_i \log P_{i y_i}$.
+$$\frac{\partial P_{ic}}{\partial S_{ic'}} = P_{ic}\,(\delta_{cc'} - P_{ic'})$$
+$$\frac{\partial J}{\partial S_{ic}} = \frac{1}{m}\,(P_{ic} - \mathbb{1}\{c = y_i\})$$
+$$\frac{\partial J}{\partial S_{ic}} = \frac{1}{m}\,(P_{ic} - \mathbb{1}\{c \neq y_i\})$$
+"""
+    report = check(text, model="softmax(X W1 + b1)")
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
+    assert any("class of example i" in a for a in report.assumptions)

@@ -301,7 +301,11 @@ def _bind_definitions(
         if candidates:
             node = next(n for n in model.nodes if n in candidates)
             binding.symbols[key(base)] = Meaning(NodeRef(node))
-        elif key(base) not in binding.symbols:
+        elif key(base) not in binding.symbols and not (
+            isinstance(lhs, Indexed) and len(lhs.indices) > 1
+        ):
+            # (An entry-by-entry matrix definition that matched no node by value says
+            # nothing usable: its name keeps any conventional meaning it has.)
             meaning: Expr = rhs
             if isinstance(lhs, Indexed) and len(lhs.indices) == 1:
                 meaning = EntryDef(rhs, lhs.indices[0])  # e_m = ŷ_m − y_m defines all of e

@@ -178,9 +178,34 @@ class Evaluator:
             and self.binding.resolve_author(e.base) is None
         ):
             return self._basis_vector(e.indices[0])
+        if isinstance(e.base, Sym) and len(e.indices) == 1 and self._is_label_matrix(e.base):
+            return self._labels(e.indices[0])
         base = self.eval(e.base)
         tensor, pairs = index_struct(base, e.indices)
         return self._apply_indices(tensor, pairs, self._what(e.base))
+
+    def _is_label_matrix(self, sym: Sym) -> bool:
+        """``y`` in a batch with cross-entropy: one-hot, so ``y_i`` is example i's class."""
+        spec = self.binding.model.spec
+        return (
+            spec.batch != "none"
+            and spec.loss == "cross_entropy"
+            and self.binding.resolve(sym, set()) == NodeRef("y")
+        )
+
+    def _labels(self, index: str) -> Tensor:
+        """``y_i``: the class of example i (``1\\{c = y_i\\}`` is then the one-hot Y)."""
+        y = np.real(np.asarray(self.values["y"]))
+        classes = 0 if self.binding.model.spec.batch == "columns" else 1
+        labels = np.argmax(y, axis=classes).astype(float)
+        self.used.add(
+            f"y_{index} is the class of example {index} (integer labels; Y is their one-hot "
+            "matrix)."
+        )
+        if index in self.scope.fixed:
+            return Tensor(np.asarray(labels[self.scope.fixed[index]]))
+        self._check_range(index, labels.size, "y", "examples")
+        return Tensor(labels, (index,))
 
     def _apply_indices(self, t: Tensor, pairs: list[tuple[str, int]], what: str) -> Tensor:
         roles = ("entries",) if len(pairs) == 1 else ("rows", "columns")

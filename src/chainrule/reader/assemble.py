@@ -782,9 +782,13 @@ def _call_style(atom: NameAtom) -> str:
 
 
 def _index_name(expr: Expr) -> str:
-    """``l`` for a bare symbol usable as an index, else ``""``."""
+    """``l`` for a bare symbol usable as an index (``c′`` for ``c'``), else ``""``."""
     if isinstance(expr, Sym) and not expr.accent and not expr.layer:
         return expr.name
+    if isinstance(expr, Transpose) and expr.style == "prime":
+        # `S_{ic'}`, `\sum_{c'=1}^{k}`: a primed letter is another index, not a transpose.
+        inner = _index_name(expr.operand)
+        return inner + "′" if inner and len(inner) == 1 else ""
     return ""
 
 
