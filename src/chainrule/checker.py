@@ -190,6 +190,8 @@ class _ChainReporter:
                         diagnosis = with_expected_fix(diagnosis, exp_latex)
             pos = self.doc.position(v.side.span.start)
             message = v.message
+            if v.verdict == "correct" and v.carried_offset is not None:
+                message = message.replace("{line}", str(self.doc.position(v.carried_offset).line))
             if v.verdict == "incorrect" and not v.introduces_error:
                 source = (
                     self.doc.position(v.carried_offset).line

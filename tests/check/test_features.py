@@ -191,8 +191,9 @@ $$\frac{\partial L}{\partial w_2} = (y - p)\, h$$
 
 def test_integer_labels_and_primed_indices_in_a_row_batch() -> None:
     """``1\\{c = y_i\\}`` with y_i example i's class, and ``c'`` another index than c."""
-    text = r"""Rows of $X$ are examples; $S = X W + b$, $P_{ic} = \exp(S_{ic}) / \sum_{c'} \exp(S_{ic'})$,
-labels $y_i \in \{1, \dots, k\}$, $J = -\frac{1}{m} \sum_i \log P_{i y_i}$.
+    text = r"""Rows of $X$ are examples; $S = X W + b$,
+$P_{ic} = \exp(S_{ic}) / \sum_{c'} \exp(S_{ic'})$, labels $y_i \in \{1, \dots, k\}$,
+$J = -\frac{1}{m} \sum_i \log P_{i y_i}$.
 $$\frac{\partial P_{ic}}{\partial S_{ic'}} = P_{ic}\,(\delta_{cc'} - P_{ic'})$$
 $$\frac{\partial J}{\partial S_{ic}} = \frac{1}{m}\,(P_{ic} - \mathbb{1}\{c = y_i\})$$
 $$\frac{\partial J}{\partial S_{ic}} = \frac{1}{m}\,(P_{ic} - \mathbb{1}\{c \neq y_i\})$$
@@ -200,3 +201,21 @@ $$\frac{\partial J}{\partial S_{ic}} = \frac{1}{m}\,(P_{ic} - \mathbb{1}\{c \neq
     report = check(text, model="softmax(X W1 + b1)")
     assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
     assert any("class of example i" in a for a in report.assumptions)
+
+
+def test_numpy_notation_and_an_identity_over_a_wrong_value() -> None:
+    """``A1.T @ dJ/dZ2`` is read as NumPy writes it; after a wrong ∂J/∂Z₂, the identity
+    ∂J/∂W₂ = A₁ᵀ ∂J/∂Z₂ is still right as written, with a note that the author's value of
+    ∂J/∂Z₂ would make its result wrong — never an accusation."""
+    text = """rows are examples
+  Z1 = X @ W1 + b1, A1 = tanh(Z1), Z2 = A1 @ W2 + b2, Yhat = sigmoid(Z2)
+  dJ/dZ2 = (2/m) * (Yhat - Y) * Y * (1 - Y)
+  dJ/dW2 = A1.T @ dJ/dZ2
+  dJ/dA1 = dJ/dZ2 @ W2.T
+  dJ/dZ1 = dJ/dA1 * (1 - A1**2)
+"""
+    report = check(text, model="sigmoid(tanh(X W1 + b1) W2 + b2)", loss="mse")
+    first, *rest = report.steps
+    assert first.verdict == "incorrect"
+    assert [s.verdict for s in rest] == ["correct"] * 3
+    assert all("carries the error of line 3" in s.message for s in rest)

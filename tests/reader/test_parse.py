@@ -23,6 +23,7 @@ from chainrule.reader.ast import (
     Mul,
     Neg,
     Num,
+    Pow,
     Relation,
     Span,
     Sum,
@@ -100,6 +101,16 @@ TREES: list[tuple[str, Expr]] = [
     (r"a \odot b c", Hadamard((Sym("a"), Mul((Sym("b"), Sym("c")))))),
     (r"a \cdot b", Mul((Sym("a"), Sym("b")), "cdot")),
     (r"-y_i/ŷ_i", Neg(Div(Indexed(Sym("y"), ("i",)), Indexed(YHAT, ("i",))))),
+    (  # NumPy's notation, as engineers write derivations in code comments
+        r"A1.T @ G * (1 - A1**2)",
+        Mul(
+            (
+                Mul((Transpose(Sym("A", layer="1")), Sym("G"))),
+                Add((Num("1"), Neg(Pow(Sym("A", layer="1"), Num("2"))))),
+            ),
+            "cdot",
+        ),
+    ),
     (  # softmax as written: the sum after `/` (taking the rest of the term) is the denominator
         r"e^{z_k} / \sum_c e^{z_c} w_c",
         Div(
@@ -131,6 +142,9 @@ NOTES = [
     (r"a/b c", "`/` takes one factor on each side"),
     (r"\log x y", "applied to `x` only"),
     (r"L(x, y)", "applied to 2 arguments"),
+    (r"A.T", "read `.T` as the transpose"),
+    (r"A @ B", "read `@` as the matrix product"),
+    (r"A**2", "read `**` as a power"),
 ]
 
 

@@ -53,7 +53,12 @@ class Binding:
     claimed: dict[SymKey, tuple[Expr, int]] = field(default_factory=dict)
     """Symbols the author claimed a value for (``δ₂ = …``), and the claim's line: later lines
     are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""
+    claimed_derivs: dict[Expr, tuple[Expr, int]] = field(default_factory=dict)
+    """Derivatives the author claimed wrongly (``∂J/∂Z₂ = …``), by the derivative as
+    written. Unlike a name, ``∂J/∂Z₂`` means the true derivative, so a later identity
+    using it stays right; the judge only notes that the author's value would not be."""
     use_claimed: bool = True
+    use_claimed_derivs: bool = False
     numerator: bool = False
     numerator_declared: bool = False
     per_example: bool = True

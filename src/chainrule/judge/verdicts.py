@@ -17,12 +17,12 @@ import numpy as np
 
 from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
-from chainrule.bind.refs import Literal
+from chainrule.bind.refs import Literal, describe
 from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
-from chainrule.reader.ast import Call, Deriv, Expr, Sym, map_tree, walk
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Sym, map_tree, walk
 from chainrule.reader.claims import Chain, Side
 
 
@@ -45,6 +45,16 @@ def make_instances(bound: BoundDocument, seeds: tuple[int, ...]) -> list[Instanc
         label = int(np.argmax(y.reshape(y.shape[0], -1)[:, 0])) if y.ndim else 0
         out.append(Instance(leaves, values, label))
     return out
+
+
+def _whole(d: Deriv) -> bool:
+    """A derivative of a whole array (``∂J/∂Z₂``), not of one entry (``∂L/∂z_j``)."""
+    return not isinstance(d.of, Indexed) and not isinstance(d.wrt, Indexed)
+
+
+def _free_indices(side: Side) -> bool:
+    assert side.expr is not None
+    return any(isinstance(n, Indexed) for n in walk(side.expr))
 
 
 def _summed_notes(used: set[str]) -> set[str]:
@@ -276,6 +286,8 @@ class Judge:
                 self.wrong.append((side.expr, lhs_side.expr, side.span.start))
             if v.verdict == "correct" and _summed_notes(set(v.assumptions)):
                 self.bound.binding.per_example_settled = True
+            if v.verdict == "correct" and side.expr is not None:
+                v = self._with_claimed_derivatives(v, side, lhs_res, scopes)
             verdicts.append(v)
             previous = (v.verdict, res)
         self._record_claim(chain, verdicts)
@@ -339,17 +351,29 @@ class Judge:
     def _record_claim(self, chain: Chain, verdicts: list[StepVerdict]) -> None:
         """``δ₂ = …`` judged wrong: later uses of δ₂ mean the author's value."""
         lhs = chain.lhs.expr
+        binding = self.bound.binding
+        if isinstance(lhs, Deriv) and _whole(lhs) and verdicts:
+            # ∂J/∂Z₂ = … judged wrong: a later A₁ᵀ ∂J/∂Z₂ uses the author's value
+            # (and one right only as an identity over such a value passes it on: the
+            # author's ∂J/∂A₁ = ∂J/∂Z₂ W₂ᵀ is wrong in value when their ∂J/∂Z₂ is)
+            last, final = chain.rhs[-1], verdicts[-1]
+            inherited = final.verdict == "correct" and final.carried_offset is not None
+            if last.expr is None or _free_indices(last):
+                binding.claimed_derivs.pop(lhs, None)
+            elif final.verdict == "incorrect" or inherited:
+                origin = final.carried_offset if inherited else None
+                binding.claimed_derivs[lhs] = (last.expr, origin or last.span.start)
+            elif final.verdict == "correct":
+                binding.claimed_derivs.pop(lhs, None)
+            return
         if not isinstance(lhs, Sym) or not verdicts:
             return
         if verdicts[-1].verdict == "correct":  # claimed rightly: the truth again
-            self.bound.binding.claimed.pop((lhs.name, lhs.accent, lhs.layer), None)
+            binding.claimed.pop((lhs.name, lhs.accent, lhs.layer), None)
             return
         last = chain.rhs[-1]
         if last.expr is not None:
-            self.bound.binding.claimed[(lhs.name, lhs.accent, lhs.layer)] = (
-                last.expr,
-                last.span.start,
-            )
+            binding.claimed[(lhs.name, lhs.accent, lhs.layer)] = (last.expr, last.span.start)
 
     def _carried_by_substitution(
         self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
@@ -380,25 +404,50 @@ class Judge:
         claimed = self.bound.binding.claimed
         if not claimed or side.expr is None:
             return v
-        used = [
-            k for n in walk(side.expr) if isinstance(n, Sym)
-            for k in [(n.name, n.accent, n.layer)] if k in claimed
+        used: list[tuple[str, int]] = [
+            (f"{n.name if n.name != 'delta' else 'δ'}{'_' + n.layer if n.layer else ''}", off)
+            for n in walk(side.expr) if isinstance(n, Sym)
+            for off in [claimed.get((n.name, n.accent, n.layer), (None, -1))[1]] if off >= 0
         ]  # fmt: skip
         if not used:
             return v
         res = self.evaluate(side.expr, scopes, claimed=False)
         if res.error is not None or not self.outcome(lhs_res, res).ok:
             return v
-        name = used[0]
-        offset = claimed[name][1]
+        name, offset = used[0]
         return replace(
             v,
             verdict="incorrect",
             introduces_error=False,
             carried_offset=offset,
-            message=f"it uses {name[0] if name[0] != 'delta' else 'δ'}"
-            f"{'_' + name[2] if name[2] else ''} as claimed earlier, where the error is; "
+            message=f"it uses {name} as claimed earlier, where the error is; "
             "with the true value this line is right",
+        )
+
+    def _with_claimed_derivatives(
+        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
+    ) -> StepVerdict:
+        """A right identity that uses a derivative an earlier line got wrong stays right, with
+        a note that the author's own value would make its result wrong too."""
+        assert side.expr is not None
+        binding = self.bound.binding
+        derivs = binding.claimed_derivs
+        used = [n for n in walk(side.expr) if isinstance(n, Deriv) and n in derivs]
+        if not used:
+            return v
+        binding.use_claimed_derivs = True
+        try:
+            res = self.evaluate(side.expr, scopes)
+        finally:
+            binding.use_claimed_derivs = False
+        if res.error is not None or self.outcome(lhs_res, res).ok:
+            return v
+        # The reporter knows lines: it reads the claim's offset from carried_offset.
+        return replace(
+            v,
+            carried_offset=derivs[used[0]][1],
+            message=f"right as written, but the value of {describe(used[0])} it uses carries "
+            "the error of line {line}: with that value, this line's result is wrong too",
         )
 
     def _judge_side(

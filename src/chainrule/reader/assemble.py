@@ -564,17 +564,19 @@ class Assembler:
             value = self._juxtaposed(chunk)
             assert op is not None
             if op == "oslash":  # elementwise division: a quotient entry by entry
-                left = Mul(tuple(run), run_op, span=_span_of(entries)) if len(run) > 1 else run[0]
+                left = run[0]
+                if len(run) > 1:
+                    left = Mul(tuple(run), _written(run_op), span=_span_of(entries))
                 result = Div(left, value, "slash", span=_span_of(entries))
                 run, run_op = [result], ""
                 continue
             if run_op and op != run_op:
-                result = Mul(tuple(run), run_op, span=_span_of(entries))
+                result = Mul(tuple(run), _written(run_op), span=_span_of(entries))
                 run = [result]
             run_op = op
             run.append(value)
         if len(run) > 1:
-            result = Mul(tuple(run), run_op, span=_span_of(entries))
+            result = Mul(tuple(run), _written(run_op), span=_span_of(entries))
         return result
 
     def _juxtaposed(self, entries: list[_Entry]) -> Expr:
@@ -779,6 +781,12 @@ def _abbrev(text: str, width: int = 40) -> str:
 
 def _call_style(atom: NameAtom) -> str:
     return atom.style
+
+
+def _written(op: str) -> str:
+    """A product's operator in the tree: NumPy's `@` is the matrix product that
+    juxtaposition writes (``""``)."""
+    return "" if op == "matmul" else op
 
 
 def _index_name(expr: Expr) -> str:

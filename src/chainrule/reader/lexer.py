@@ -199,6 +199,19 @@ class _Lexer:
             elif ch == "." and text[i : i + 3] == "...":
                 self.emit("ELLIPSIS", "dots", i, i + 3)
                 i += 3
+            elif ch == "." and self._numpy_transpose(i):
+                self.note(i, i + 2, "read `.T` as the transpose (NumPy's notation)")
+                self.emit("SUP", "^", i, i + 2)
+                self.emit("TOP", "top", i, i + 2)
+                i += 2
+            elif ch == "@":
+                self.note(i, i + 1, "read `@` as the matrix product (NumPy's notation)")
+                self.emit("MULOP", "matmul", i, i + 1)
+                i += 1
+            elif text[i : i + 2] == "**":
+                self.note(i, i + 2, "read `**` as a power (Python's notation)")
+                self.emit("SUP", "^", i, i + 2)
+                i += 2
             elif ch in _PUNCT:
                 kind, value = _PUNCT[ch]
                 if ch == "*":
@@ -218,6 +231,18 @@ class _Lexer:
                 top.start_pos or 0,
             )
         return Lexed(tuple(self.tokens), tuple(self.notes))
+
+    def _numpy_transpose(self, i: int) -> bool:
+        """``A1.T``: a dot, a capital T that ends a word, right after an operand."""
+        text = self.text
+        after = text[i + 2 : i + 3]
+        return (
+            text[i + 1 : i + 2] == "T"
+            and not (after.isalnum() or after == "_")
+            and bool(self.tokens)
+            and self.tokens[-1].type in _ENDS_OPERAND
+            and self.tokens[-1].end_pos == i
+        )
 
     def number(self, i: int) -> int:
         text, j = self.text, i

@@ -27,6 +27,8 @@ def render_html(report: Report) -> str:
     rows = []
     for s in report.steps:
         detail = ""
+        if s.verdict == "correct" and s.message:
+            detail = f"<p class='note'>note: {escape(s.message)}</p>"
         if s.verdict != "correct":
             items = [f"<p class='why'>{escape(s.message)}</p>"] if s.message else []
             for d in s.diagnosis:

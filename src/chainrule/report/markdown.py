@@ -25,6 +25,8 @@ def render_markdown(report: Report) -> str:
     out.append("")
     for s in report.steps:
         if s.verdict == "correct":
+            if s.message:  # right as written, with something worth knowing
+                out += [f"**Line {s.line}** — correct; note: {s.message}", ""]
             continue
         out.append(f"**Line {s.line}** — {s.verdict}: {s.message}")
         for d in s.diagnosis:

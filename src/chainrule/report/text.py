@@ -35,8 +35,8 @@ def _step(step: StepReport) -> Table:
             " — introduces the error" if step.introduces_error else " — carries an earlier error"
         )
     t.add_row("", "", Text(label, style=colour))
-    if step.message and step.verdict != "correct":
-        t.add_row("", "", Text("why: " + step.message))
+    if step.message:
+        t.add_row("", "", Text(("why: " if step.verdict != "correct" else "note: ") + step.message))
     for d in step.diagnosis:
         t.add_row("", "", Text.from_markup(f"[cyan]{escape(d.kind)}[/]: {escape(d.message)}"))
         if d.fix:
