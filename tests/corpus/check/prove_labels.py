@@ -1,263 +1,52 @@
 #!/usr/bin/env python3
 """Independent numerical proof of every label in labels.json.
 
-numpy only: no chainrule, no sympy, no torch.
-
-For every document and every random seed this script
-
-  * builds the network named by the document's ``model``/``loss``/``convention``
-    in labels.json (parsed here by a small hand-written parser) with all
-    dimensions distinct (d=7, d1=5, d2=4, k=3; k=1 for bce), one-hot y for
-    cross_entropy, y in {0,1} for bce, real-valued y for mse;
-  * computes the TRUE value of each chain's left-hand side by complex-step
-    differentiation (exact to rounding) through a hand-written forward pass;
-  * evaluates the author's right-hand side through a hand translation into
-    numpy (einsum for index forms, the label index j = the true class),
-    written below next to a snippet of the LaTeX it translates;
-  * asserts   verdict == "correct"  <=>  allclose(truth, rhs) for every free
-    index value and every seed (rtol 1e-6), and proves every
-    ``introduces_error`` flag (see README.md, "introduces vs carries").
+numpy only: no chainrule, no sympy, no torch.  The method, shared by every
+corpus, lives in tests/corpus/proofkit.py (which says why chainrule must stay
+out): random instances of the network each entry names, the TRUE value of
+each chain's left-hand side by complex-step differentiation through a
+hand-written forward pass, and  verdict == "correct"  <=>  allclose(truth,
+rhs) for every free index value and every seed, with every
+``introduces_error`` flag proven (see README.md, "introduces vs carries").
 
 Run:  python tests/corpus/check/prove_labels.py            all documents
       python tests/corpus/check/prove_labels.py 17-uni     only files whose name contains "17-uni"
       python tests/corpus/check/prove_labels.py --stats    the counts quoted in README.md
 Exit status 1 if any document fails.
+
+This file holds this corpus's settings and its hand translations: each
+function below turns the author's right-hand sides into numpy (einsum for
+index forms, the label index j = the true class), next to a snippet of the
+LaTeX it translates.  Instances: single examples, d=7, d1=5, d2=4, k=3 (k=1
+for bce), one-hot y for cross_entropy, y in {0,1} for bce, real-valued y for
+mse; four seeds, rtol 1e-6.
 """
-import json
-import pathlib
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 
-HERE = pathlib.Path(__file__).resolve().parent
-SEEDS = (0, 1, 2, 3)
-RTOL, ATOL = 1e-6, 1e-10
-D, D1, D2, K = 7, 5, 4, 3
-KINDS = {"index", "transpose", "missing_factor", "extra_factor", "sign", "y_vs_yhat",
-         "softmax_jacobian", "activation_derivative", "shape", "wrong_layer", "other"}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
+from proofkit import Corpus, Ill, Setup, chain, ein, ind, main, outer, sig  # noqa: E402
+from proofkit import line as kit_line  # noqa: E402
 
-# --------------------------------------------------------------------------
-# Model spec parser:  yhat = softmax(W3 sigmoid(W2 sigmoid(W1 x)))
-#                     yhat = softmax(sigmoid(x W1 + b1) W2 + b2)      (row)
-# --------------------------------------------------------------------------
-ACTS = ("sigmoid", "tanh", "relu", "identity", "softmax")
-
-
-def _parse(e):
-    e = e.strip()
-    if e == "x":
-        return [], None
-    m = re.fullmatch(r"(%s)\((.*)\)" % "|".join(ACTS), e)
-    act, inner = (m[1], m[2]) if m else ("identity", e)
-    bias = None
-    mb = re.fullmatch(r"(.*) \+ b(\d+)", inner)
-    if mb:
-        inner, bias = mb[1], int(mb[2])
-    mc = re.fullmatch(r"W(\d+) (.*)", inner)
-    mr = re.fullmatch(r"(.*) W(\d+)", inner)
-    if mc:
-        idx, sub, conv = int(mc[1]), mc[2], "column"
-    elif mr:
-        idx, sub, conv = int(mr[2]), mr[1], "row"
-    else:
-        raise ValueError("cannot parse %r" % e)
-    layers, conv_in = _parse(sub)
-    if conv_in not in (None, conv):
-        raise ValueError("mixed conventions in %r" % e)
-    if idx != len(layers) + 1 or (bias is not None and bias != idx):
-        raise ValueError("layer numbering in %r" % e)
-    return layers + [dict(act=act, bias=bias is not None)], conv
-
-
-def parse_model(spec):
-    assert spec.startswith("yhat = "), spec
-    layers, conv = _parse(spec[len("yhat = "):])
-    for l in layers[:-1]:
-        assert l["act"] != "softmax", "softmax only at the output"
-    return layers, conv
-
-
-# --------------------------------------------------------------------------
-# Forward pass (works on complex arrays, for complex-step differentiation)
-# --------------------------------------------------------------------------
-def act(name, z):
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.where(z.real > 0, z, 0 * z)
-    if name == "identity":
-        return z
-    if name == "softmax":
-        e = np.exp(z - z.real.max())
-        return e / e.sum()
-    raise ValueError(name)
-
-
-def loss(name, yhat, y):
-    if name == "cross_entropy":
-        return -np.sum(y * np.log(yhat))
-    if name == "mse":
-        return 0.5 * np.sum((yhat - y) ** 2)          # no abs/conj: analytic
-    if name == "bce":
-        return -np.sum(y * np.log(yhat) + (1 - y) * np.log(1 - yhat))
-    raise ValueError(name)
-
-
-class Net:
-    def __init__(self, spec, loss_name, convention):
-        self.layers, conv = parse_model(spec)
-        assert conv == convention, "labels.json convention %r but model is %r" % (convention, conv)
-        self.conv, self.loss = conv, loss_name
-        n = len(self.layers)
-        out = 1 if loss_name == "bce" else K
-        self.sizes = [D] + [D1, D2][: n - 1] + [out]
-
-    def forward(self, vals, ov=None):
-        """vals: parameters, x, y.  ov: overridden intermediates (z1, a1, ..., yhat)."""
-        ov = ov or {}
-        v = {k: ov.get(k, val) for k, val in vals.items()}
-        h = v["x"]
-        n = len(self.layers)
-        for l, spec in enumerate(self.layers, 1):
-            if "z%d" % l in ov:
-                z = ov["z%d" % l]
-            else:
-                W = v["W%d" % l]
-                z = W @ h if self.conv == "column" else h @ W
-                if spec["bias"]:
-                    z = z + v["b%d" % l]
-            v["z%d" % l] = z
-            a = ov.get("a%d" % l, ov.get("yhat") if l == n else None)
-            if a is None:
-                a = act(spec["act"], z)
-            v["a%d" % l] = h = a
-        v["yhat"] = h
-        v["L"] = loss(self.loss, h, v["y"])
-        return v
-
-    def instance(self, seed):
-        rng = np.random.default_rng(1000 + seed)
-        P = {"x": rng.normal(size=D)}
-        for l, spec in enumerate(self.layers, 1):
-            fan_in, fan_out = self.sizes[l - 1], self.sizes[l]
-            shape = (fan_out, fan_in) if self.conv == "column" else (fan_in, fan_out)
-            P["W%d" % l] = rng.normal(size=shape) * 1.3 / np.sqrt(fan_in)
-            if spec["bias"]:
-                P["b%d" % l] = rng.normal(size=fan_out) * 0.5
-        out = self.sizes[-1]
-        j = None
-        if self.loss == "cross_entropy":
-            j = seed % out
-            P["y"] = np.eye(out)[j]
-        elif self.loss == "bce":
-            P["y"] = np.array([float(seed % 2)])
-        else:
-            P["y"] = rng.normal(size=out)
-        return P, j
-
-
-class Ctx:
-    """One random instance. Attribute access gives parameters and forward values
-    (c.W1, c.b1, c.x, c.y, c.z1, c.a1, ..., c.yhat, c.L); c.J(out, wrt) is the
-    complex-step Jacobian d out / d wrt with shape out.shape + wrt.shape
-    (wrt may be a parameter, x, or an intermediate z_l / a_l / yhat)."""
-
-    H = 1e-30
-
-    def __init__(self, net, seed):
-        self.net = net
-        self.P, self.j = net.instance(seed)
-        self.v = net.forward(self.P)
-        self.d, self.d1, self.d2, self.k = D, D1, D2, net.sizes[-1]
-        self._cache = {}
-
-    def __getattr__(self, name):
-        if name in ("P", "v"):
-            raise AttributeError(name)
-        if name in self.v:
-            return np.real(self.v[name])
-        raise AttributeError(name)
-
-    def J(self, out, wrt):
-        key = (out, wrt)
-        if key in self._cache:
-            return self._cache[key]
-        base = self.v[wrt]
-        outv = self.v[out]
-        res = np.zeros(np.shape(outv) + base.shape)
-        for idx in np.ndindex(base.shape):
-            pert = base.astype(complex)
-            pert[idx] += 1j * self.H
-            if wrt in self.P:
-                vals = dict(self.P)
-                vals[wrt] = pert
-                r = self.net.forward(vals)
-            else:
-                r = self.net.forward(self.P, {wrt: pert})
-            res[(Ellipsis,) + idx] = np.imag(r[out]) / self.H
-        self._cache[key] = res
-        return res
-
-    def grad(self, wrt):
-        return self.J("L", wrt)
-
-
-# --------------------------------------------------------------------------
-# Helpers for translations
-# --------------------------------------------------------------------------
-sig = lambda z: 1.0 / (1.0 + np.exp(-z))
-outer = np.outer
-ein = np.einsum
-ind = lambda z: (np.asarray(z) > 0).astype(float)      # indicator 1[z > 0]
-
-
-class Ill:
-    """An ill-formed right-hand side (index outside its range, vector where a
-    scalar belongs, mismatched shapes).  ``holds`` is the explicit check that
-    the stated reason is true for this instance; ``key`` identifies the
-    ill-formed expression so that a later line repeating it counts as equal."""
-
-    def __init__(self, why, holds, key=None):
-        assert holds, "ill-formedness claim does not hold: " + why
-        self.why, self.key = why, key or why
-
-    def __repr__(self):
-        return "Ill(%s)" % self.why
-
-
-def close(a, b):
-    if isinstance(a, Ill) or isinstance(b, Ill):
-        return isinstance(a, Ill) and isinstance(b, Ill) and a.key == b.key
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+CORPUS = Corpus(
+    here=Path(__file__).resolve().parent,
+    setup=Setup(hidden=(5, 4), rng_key=lambda seed: 1000 + seed, weight_scale=1.3),
+    seeds=(0, 1, 2, 3),
+    rtol=1e-6,
+    # this corpus's lint predates the \prime and "dX =" forms the held-out corpora added
+    lint=re.compile(r"\\partial|\\nabla|∂|∇|['′]\s*\(|['′]\s*=|&=|\\delta|δ|\\frac\{d"),
+    name_width=55,
+    stats_markdown=False,
+)
+proves = CORPUS.registry.proves
 
 
 def line(n, snippet, truth, rhs, repaired=None, carried_from=None):
-    """n: 1-based line of the file where the rhs starts; snippet: text that must
-    occur on that line; truth: true value of the chain's lhs; rhs: the author's
-    rhs; repaired/carried_from: see README ("introduces vs carries")."""
-    return dict(n=n, snippet=snippet, truth=truth, rhs=rhs, repaired=repaired,
-                carried_from=carried_from)
-
-
-def chain(*lines):
-    return list(lines)
-
-
-DOCS = {}
-
-
-def proves(fname, unlabelled=None):
-    """Register the translation of one document.  ``unlabelled`` lists lines that
-    look like claims to the lint (contain '=' and a derivative-ish token) but are
-    definitions, with the reason."""
-    def deco(fn):
-        DOCS[fname] = (fn, unlabelled or {})
-        return fn
-    return deco
+    """proofkit.line with the keyword these translations use for the one line carried from."""
+    return kit_line(n, snippet, truth, rhs, repaired, cf=carried_from)
 
 
 # ==========================================================================
@@ -1380,165 +1169,5 @@ def d44(c):
     ]
 
 
-# ==========================================================================
-# The checker
-# ==========================================================================
-# A line "looks like a claim" when it has '=' and one of these tokens; every
-# such line must be labelled or listed as a definition in @proves(unlabelled=).
-LINT = re.compile(r"\\partial|\\nabla|∂|∇|['′]\s*\(|['′]\s*=|&=|\\delta|δ|\\frac\{d")
-NON_DOCS = {"README.md", "labels.json", "prove_labels.py"}
-
-
-def check_doc(entry):
-    probs = []
-    fname = entry["file"]
-    path = HERE / fname
-    if not path.exists():
-        return ["file missing"], None
-    if fname not in DOCS:
-        return ["no translation in prove_labels.py"], None
-    text_lines = path.read_text(encoding="utf-8").split("\n")
-    fn, unlabelled = DOCS[fname]
-    net = Net(entry["model"], entry["loss"], entry["convention"])
-    if entry["label_index"] is not None and entry["loss"] != "cross_entropy":
-        probs.append("label_index given for a %s document" % entry["loss"])
-    runs = [fn(Ctx(net, s)) for s in SEEDS]
-    shape0 = [[ln["n"] for ln in ch] for ch in runs[0]]
-    for r in runs[1:]:
-        assert [[ln["n"] for ln in ch] for ch in r] == shape0
-    proof_ns = [n for ch in shape0 for n in ch]
-    labels = {l["line"]: l for l in entry["lines"]}
-    if len(labels) != len(entry["lines"]):
-        probs.append("duplicate line numbers in labels.json")
-    if len(set(proof_ns)) != len(proof_ns):
-        probs.append("duplicate line numbers in the translation")
-    if set(proof_ns) != set(labels):
-        probs.append("labels %s vs translated %s" % (sorted(set(labels) - set(proof_ns)),
-                                                   sorted(set(proof_ns) - set(labels))))
-        return probs, None
-    # per-line numerical facts, over all seeds and all free index values
-    correct, eq_prev, rep_ok, info = {}, {}, {}, {}
-    for ci, ch in enumerate(shape0):
-        for li, n in enumerate(ch):
-            lns = [r[ci][li] for r in runs]
-            info[n] = lns[0]
-            correct[n] = all(close(ln["truth"], ln["rhs"]) for ln in lns)
-            if li > 0:
-                eq_prev[n] = (ch[li - 1], all(close(r[ci][li]["rhs"], r[ci][li - 1]["rhs"])
-                                              for r in runs))
-            if lns[0]["repaired"] is not None:
-                rep_ok[n] = all(close(ln["truth"], ln["repaired"]) for ln in lns)
-    for n in proof_ns:
-        lab, ln = labels[n], info[n]
-        where = "line %d" % n
-        if not 1 <= n <= len(text_lines) or ln["snippet"] not in text_lines[n - 1]:
-            probs.append("%s: snippet %r not on that line" % (where, ln["snippet"]))
-        verdict = "correct" if correct[n] else "incorrect"
-        if lab["verdict"] != verdict:
-            probs.append("%s: labelled %s, proof says %s" % (where, lab["verdict"], verdict))
-            continue
-        kinds = lab["kinds"]
-        if verdict == "correct":
-            if kinds or lab["introduces_error"]:
-                probs.append("%s: correct line with kinds/introduces_error" % where)
-            continue
-        if not kinds or not set(kinds) <= KINDS:
-            probs.append("%s: bad kinds %r" % (where, kinds))
-        prev = eq_prev.get(n)
-        prev_wrong = prev is not None and not correct[prev[0]]
-        if lab["introduces_error"]:
-            if prev_wrong and prev[1]:
-                probs.append("%s: equals the wrong line %d, so it carries" % (where, prev[0]))
-            if n in rep_ok and rep_ok[n]:
-                probs.append("%s: correct once earlier errors are repaired, so it carries" % where)
-        else:
-            ok_chain = prev_wrong and prev[1]
-            cf = ln["carried_from"]
-            ok_sub = (cf is not None and n in rep_ok and rep_ok[n] and cf < n
-                      and cf in labels and labels[cf]["verdict"] == "incorrect")
-            if not (ok_chain or ok_sub):
-                probs.append("%s: labelled as carrying but neither equals a wrong previous "
-                             "line nor is repaired by fixing an earlier wrong line" % where)
-    wrong = [n for n in proof_ns if not correct[n]]
-    fel = min(wrong) if wrong else None
-    if entry["first_error_line"] != fel:
-        probs.append("first_error_line %r, proof says %r" % (entry["first_error_line"], fel))
-    for i, t in enumerate(text_lines, 1):
-        if "=" in t and LINT.search(t) and i not in labels and i not in unlabelled:
-            probs.append("line %d looks like a claim but is not labelled: %s" % (i, t.strip()[:70]))
-    for i in unlabelled:
-        if i in labels:
-            probs.append("line %d both labelled and declared a definition" % i)
-    stats = dict(lines=len(proof_ns), incorrect=len(wrong))
-    return probs, stats
-
-
-def stats(entries):
-    """Counts for README.md (python prove_labels.py --stats)."""
-    from collections import Counter
-    lines = [l for e in entries for l in e["lines"]]
-    wrong = [l for l in lines if l["verdict"] == "incorrect"]
-    print("documents: %d (%d fully correct)" % (len(entries), sum(e["first_error_line"] is None for e in entries)))
-    print("by extension: %s" % dict(Counter(e["file"].rsplit(".", 1)[1] for e in entries)))
-    print("by convention: %s" % dict(Counter(e["convention"] for e in entries)))
-    print("labelled lines: %d (%d correct, %d incorrect: %d introduce, %d carry)" % (
-        len(lines), len(lines) - len(wrong), len(wrong), sum(l["introduces_error"] for l in wrong),
-        sum(not l["introduces_error"] for l in wrong)))
-    print("kind | incorrect lines | of which introduce")
-    for kind in sorted(KINDS):
-        n = sum(kind in l["kinds"] for l in wrong)
-        i = sum(kind in l["kinds"] and l["introduces_error"] for l in wrong)
-        print("%s | %d | %d" % (kind, n, i))
-    print("model | loss | docs | fully correct | lines | incorrect")
-    groups = {}
-    for e in entries:
-        groups.setdefault((e["model"], e["loss"]), []).append(e)
-    for (m, loss), es in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        ls = [l for e in es for l in e["lines"]]
-        print("`%s` | %s | %d | %d | %d | %d" % (m, loss, len(es), sum(e["first_error_line"] is None for e in es),
-                                                len(ls), sum(l["verdict"] == "incorrect" for l in ls)))
-
-
-def main(argv):
-    entries = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
-    if argv[1:] == ["--stats"]:
-        stats(entries)
-        return 0
-    flt = argv[1] if len(argv) > 1 else ""
-    failed = passed = 0
-    files = {p.name for p in HERE.iterdir() if p.is_file() and p.name not in NON_DOCS
-             and not p.name.startswith(".")}
-    listed = [e["file"] for e in entries]
-    global_probs = []
-    if not flt:
-        if len(set(listed)) != len(listed):
-            global_probs.append("a file is listed twice in labels.json")
-        if files - set(listed):
-            global_probs.append("documents without labels: %s" % sorted(files - set(listed)))
-        if set(DOCS) - set(listed):
-            global_probs.append("translations without labels: %s" % sorted(set(DOCS) - set(listed)))
-    for e in entries:
-        if flt not in e["file"]:
-            continue
-        try:
-            probs, st = check_doc(e)
-        except Exception as exc:  # a crash in a translation is a failure
-            import traceback
-            probs, st = ["crashed: %r\n%s" % (exc, traceback.format_exc())], None
-        if probs:
-            failed += 1
-            print("FAIL %s" % e["file"])
-            for p in probs:
-                print("     - " + p)
-        else:
-            passed += 1
-            print("ok   %-55s %2d lines, %2d incorrect" % (e["file"], st["lines"], st["incorrect"]))
-    for p in global_probs:
-        failed += 1
-        print("FAIL " + p)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(CORPUS, sys.argv))
