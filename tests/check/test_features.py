@@ -219,3 +219,21 @@ def test_numpy_notation_and_an_identity_over_a_wrong_value() -> None:
     assert first.verdict == "incorrect"
     assert [s.verdict for s in rest] == ["correct"] * 3
     assert all("carries the error of line 3" in s.message for s in rest)
+
+
+def test_plain_text_derivatives_and_an_mse_whose_half_is_open() -> None:
+    """``dL/dyhat`` typed without LaTeX is a claim; with an MSE the text never writes out,
+    a gradient exactly twice the ½-MSE one is 'could not verify', never wrong."""
+    text = """regression head, x is a column vector
+    h = tanh(W1 x + b1)
+    yhat = W2 h + b2
+
+    dL/dyhat = 2 (yhat - y)
+    dL/dW2 = (yhat - y) h^T
+    dL/dW2 = 3 (yhat - y) h^T
+"""
+    report = check(text, model="identity(W2 tanh(W1 x + b1) + b2)", loss="mse")
+    assert [(s.line, s.verdict) for s in report.steps] == [
+        (5, "unverifiable"), (6, "correct"), (7, "incorrect"),
+    ]  # fmt: skip
+    assert "without the ½" in report.steps[0].message

@@ -65,6 +65,9 @@ class Binding:
     """In a batch, dZ, dA and δ are per-example errors m·∂J/∂Z (deeplearning.ai's dZ = Ŷ − Y);
     False once a line is right only with the 1/m inside them (dZ = (1/m)(Ŷ − Y) = ∂J/∂Z),
     the other common convention: from then on the document is read that way."""
+    half_open: bool = False
+    """The loss is MSE and the text defines L nowhere chainrule can read: ½‖ŷ − y‖² and
+    ‖ŷ − y‖² are both in use, so a gradient off by exactly 2 is not called wrong."""
     per_example_settled: bool = False
     """A line was right with the per-example reading, so the document uses it: a later line
     right only the other way is not excused by it."""

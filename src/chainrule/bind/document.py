@@ -18,6 +18,7 @@ from chainrule.bind.options import CheckOptions
 from chainrule.bind.refs import Const, EntryDef, NodeRef, key, sym_text
 from chainrule.bind.statement import (
     checking_dims,
+    defined_loss,
     find_model,
     has_deriv,
     unify_statement,
@@ -145,6 +146,11 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     binding.function_names.setdefault("f", "network")
     usual_functions(spec, binding)
     binding.numerator_declared = bool(re.search(r"numerator[- ]layout", doc.text, re.I))
+    binding.half_open = (
+        spec.loss == "mse"
+        and spec.loss_scale == 1.0
+        and defined_loss(chains, spec.text(), fn_names) is None
+    )
     unify_statement(chains, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)

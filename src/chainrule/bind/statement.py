@@ -359,8 +359,21 @@ def _identify_functions(chains: list[Chain]) -> tuple[dict[str, str], dict[str, 
 
 def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) -> tuple[str, str]:
     """The loss from a definition ``L = …`` (by value, or by pattern with a note)."""
+    found = defined_loss(chains, spec_text, fn_names)
+    if found is not None:
+        return found
     out_act = spec_text.split("=", 1)[1].strip().split("(", 1)[0]
     default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
+    return default, (
+        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
+        f"{out_act} output (the text does not define it)."
+    )
+
+
+def defined_loss(
+    chains: list[Chain], spec_text: str, fn_names: dict[str, str]
+) -> tuple[str, str] | None:
+    """The loss a definition ``L = …`` in the text gives, with a note; None if none does."""
     for chain in chains:
         lhs = chain.lhs.expr
         is_loss = (
@@ -383,10 +396,7 @@ def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) ->
             pattern = _loss_by_pattern(side.expr)
             if pattern:
                 return pattern[0], pattern[1].replace("`…`", f"`{side.source.strip()}`")
-    return default, (
-        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
-        f"{out_act} output (the text does not define it)."
-    )
+    return None
 
 
 _NO_HALF = "mse without the 1/2"

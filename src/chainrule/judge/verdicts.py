@@ -47,6 +47,25 @@ def make_instances(bound: BoundDocument, seeds: tuple[int, ...]) -> list[Instanc
     return out
 
 
+def _twice(v: StepVerdict, lhs: SideResult, rhs: SideResult) -> StepVerdict | None:
+    """A line exactly twice the truth, under an MSE whose ½ the text leaves open."""
+    pairs = list(zip(lhs.values, rhs.values, strict=False))
+    if not pairs or rhs.error is not None:
+        return None
+    for a, b in pairs:
+        if a.axes != b.axes or np.shape(a.data) != np.shape(b.data):
+            return None
+        truth, claim = np.asarray(a.data), np.asarray(b.data)
+        if not np.abs(truth).max() > 0 or not np.allclose(claim, 2 * truth, rtol=1e-9):
+            return None
+    return replace(
+        v, verdict="unverifiable", kind="", introduces_error=False,
+        message="could not verify: this line is right if the loss is ‖ŷ − y‖² without the "
+        "½, and the text does not define L in a form chainrule reads; write the loss "
+        "(L = …) to have it checked",
+    )  # fmt: skip
+
+
 def _whole(d: Deriv) -> bool:
     """A derivative of a whole array (``∂J/∂Z₂``), not of one entry (``∂L/∂z_j``)."""
     return not isinstance(d.of, Indexed) and not isinstance(d.wrt, Indexed)
@@ -276,6 +295,8 @@ class Judge:
                 v = self._numerator_reading(v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
                 v = self._mean_reading(v, side, lhs_side) or v
+            if v.verdict == "incorrect" and res is not None and self.bound.binding.half_open:
+                v = _twice(v, lhs_res, res) or v
             if (v.verdict == "incorrect" and v.introduces_error) or (
                 v.verdict == "unverifiable" and v.kind == "shape"
             ):

@@ -461,6 +461,15 @@ class Assembler:
                 entries[k - 2 : k + 2] = [_Entry(deriv, entries[k - 2].op, span)]
                 k -= 1
                 continue
+            glued = _glued_wrt(right.unit)
+            if k >= 2 and left.op is None and entries[k - 2].bare_d and glued is not None:
+                # `dL/dyhat`: the denominator's d and a word were read as one name
+                span = _join(entries[k - 2].span, right.span)
+                deriv = Deriv(_expr(left.unit), glued, "d", span=span)
+                self.ctx.note(right.span, f"read `{self.ctx.source(right.span)}` as d·{glued.name}")
+                entries[k - 2 : k + 1] = [_Entry(deriv, entries[k - 2].op, span)]
+                k -= 1
+                continue
             value = self.quotient(_expr(left.unit), _expr(right.unit), "slash", span)
             if isinstance(value, Div) and k + 1 < len(entries) and entries[k + 1].op is None:
                 after = _join(span, entries[k + 1].span)
@@ -781,6 +790,13 @@ def _abbrev(text: str, width: int = 40) -> str:
 
 def _call_style(atom: NameAtom) -> str:
     return atom.style
+
+
+def _glued_wrt(unit: object) -> Sym | None:
+    """``dyhat`` read as one word: the ``yhat`` it differentiates with respect to."""
+    if isinstance(unit, Sym) and len(unit.name) > 2 and unit.name[0] == "d" and not unit.accent:
+        return replace(unit, name=unit.name[1:])
+    return None
 
 
 def _written(op: str) -> str:

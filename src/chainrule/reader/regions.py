@@ -128,6 +128,7 @@ _SIGNAL = re.compile(
 )
 _PLAIN_DERIVATIVE = re.compile(r"\bd[A-Za-z]\w*\s*/\s*d[A-Za-z]")
 """``dL/dyhat`` typed without any LaTeX: a derivative, so the line is math."""
+_PLAIN_DERIVATIVE_TOKEN = re.compile(r"d[A-Za-z]\w*/d[A-Za-z]\w*")
 _LIST_MARKER = re.compile(r"[ \t]*(?:(?:[-*+•>]|\d{1,3}[.)]|#{1,6})[ \t]+)*")
 _MEMBERSHIP = re.compile(r"\\in(?![A-Za-z])|∈")
 
@@ -445,6 +446,8 @@ def _is_prose_token(token: str) -> bool:
         return True
     if _IDENTIFIER.fullmatch(token.rstrip(".,;:")):
         return False  # `dhidden_pre`, `W1`, `b_2`: a code-style name inside a formula
+    if _PLAIN_DERIVATIVE_TOKEN.fullmatch(token.rstrip(".,;:")):
+        return False  # `dL/dyhat`: a derivative typed without LaTeX, whatever its words
     bare = _COMMAND.sub(" ", token)
     return any(w.group(0).lower() not in _MATH_WORDS for w in _WORD.finditer(bare))
 

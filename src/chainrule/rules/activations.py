@@ -174,7 +174,7 @@ _UNSHIFTED = 60.0
 def _softmax(z: Array, axis: int = -1, out: Array | None = None, exact: bool = False) -> Array:
     """exp(z) normalised along ``axis``; ``out`` may be ``z`` itself."""
     out = out_buffer(out, z, 0.5)
-    if _narrow_rows(z, axis) and -_UNSHIFTED < z.min() and z.max() < _UNSHIFTED:
+    if _narrow_rows(z, axis) and z.min() > -_UNSHIFTED and z.max() < _UNSHIFTED:
         # A classifier's few outputs in a safe range: softmax is shift-invariant and exp
         # cannot overflow or underflow here, so skip the per-row maximum (a dozen small
         # calls on narrow rows) — as accurate, in two reductions instead.
