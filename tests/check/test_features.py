@@ -237,3 +237,23 @@ def test_plain_text_derivatives_and_an_mse_whose_half_is_open() -> None:
         (5, "unverifiable"), (6, "correct"), (7, "incorrect"),
     ]  # fmt: skip
     assert "without the ½" in report.steps[0].message
+
+
+def test_a_sum_that_is_zero_in_exact_arithmetic_is_zero() -> None:
+    """Σ_m ∂L/∂z_m = 0 for softmax with cross-entropy: the truth comes out as ~1e-16."""
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \sigma(W_1 x))$ with cross-entropy.
+$$\sum_m \frac{\partial L}{\partial z_{2,m}} = 0$$
+$$\sum_m \frac{\partial L}{\partial z_{2,m}} = 1$$
+"""
+    assert [s.verdict for s in check(text).steps] == ["correct", "incorrect"]
+
+
+def test_an_error_signal_claimed_entry_by_entry_is_carried() -> None:
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \sigma(W_1 x))$, cross-entropy, $j$ the true class.
+$$\delta_{2_m} = (\hat{y}_m - \delta_{mj})\,\hat{y}_m(1-\hat{y}_m)$$
+$$\frac{\partial L}{\partial W_2_{mn}} = \delta_{2_m}\, a_{1_n}$$
+"""
+    claim, use = check(text).steps
+    assert claim.verdict == use.verdict == "incorrect"
+    assert claim.introduces_error and not use.introduces_error
+    assert "carries the error of line 2" in use.message

@@ -17,7 +17,7 @@ import numpy as np
 
 from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
-from chainrule.bind.refs import Literal, describe
+from chainrule.bind.refs import EntryDef, Literal, describe
 from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
 from chainrule.judge.compare import Outcome, compare, equal_values
@@ -387,14 +387,26 @@ class Judge:
             elif final.verdict == "correct":
                 binding.claimed_derivs.pop(lhs, None)
             return
-        if not isinstance(lhs, Sym) or not verdicts:
+        entry = (
+            isinstance(lhs, Indexed)
+            and isinstance(lhs.base, Sym)
+            and len(lhs.indices) == 1
+            and lhs.indices[0].isalpha()
+            and not binding.is_kronecker(lhs.base, 1)
+        )
+        # δ_{3_m} = … claims every entry of δ₃, as δ₃ = … claims the vector
+        base = lhs.base if isinstance(lhs, Indexed) and entry else lhs
+        if not isinstance(base, Sym) or not verdicts:
             return
         if verdicts[-1].verdict == "correct":  # claimed rightly: the truth again
-            binding.claimed.pop((lhs.name, lhs.accent, lhs.layer), None)
+            binding.claimed.pop((base.name, base.accent, base.layer), None)
             return
         last = chain.rhs[-1]
         if last.expr is not None:
-            binding.claimed[(lhs.name, lhs.accent, lhs.layer)] = (last.expr, last.span.start)
+            claim: Expr = last.expr
+            if isinstance(lhs, Indexed):
+                claim = EntryDef(last.expr, lhs.indices[0])
+            binding.claimed[(base.name, base.accent, base.layer)] = (claim, last.span.start)
 
     def _carried_by_substitution(
         self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
