@@ -101,6 +101,11 @@ TREES: list[tuple[str, Expr]] = [
     (r"a \odot b c", Hadamard((Sym("a"), Mul((Sym("b"), Sym("c")))))),
     (r"a \cdot b", Mul((Sym("a"), Sym("b")), "cdot")),
     (r"-y_i/ŷ_i", Neg(Div(Indexed(Sym("y"), ("i",)), Indexed(YHAT, ("i",))))),
+    (r"−y ⊘ ŷ", Neg(Div(Sym("y"), YHAT, "slash"))),
+    (  # `\sum_l -x`: the sign after the limits starts the sum's body, not a new term
+        r"\sum_l -a_l + b",
+        Add((Sum((Bound("l"),), Neg(Indexed(Sym("a"), ("l",)))), Sym("b"))),
+    ),
     (  # NumPy's notation, as engineers write derivations in code comments
         r"A1.T @ G * (1 - A1**2)",
         Mul(
@@ -145,6 +150,7 @@ NOTES = [
     (r"A.T", "read `.T` as the transpose"),
     (r"A @ B", "read `@` as the matrix product"),
     (r"A**2", "read `**` as a power"),
+    (r"\sum_l -a_l b_l", "as the sum of the signed term"),
 ]
 
 

@@ -54,6 +54,7 @@ from chainrule.reader.raw import (
     MarkAtom,
     Marker,
     NameAtom,
+    OpenSum,
     Partial,
     PartialAlone,
     Post,
@@ -133,6 +134,13 @@ class Assembler:
         entries = self._resolve(raws, ops)
         entries = self._partials(entries)
         entries = self._slashes(entries)
+        if (
+            len(entries) == 1
+            and isinstance(entries[0].unit, Head)
+            and entries[0].unit.kind == "sum"
+        ):
+            head = entries[0].unit  # `\sum_l -x`: the sign starts the next term
+            return OpenSum(head.bounds, head.text, span=head.span)
         entries = self._heads(entries)
         if len(entries) == 1 and isinstance(entries[0].unit, PartialAlone):
             return entries[0].unit

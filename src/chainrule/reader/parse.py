@@ -37,6 +37,7 @@ from chainrule.reader.ast import (
     Num,
     Relation,
     Span,
+    Sum,
     Sym,
     children,
 )
@@ -50,6 +51,7 @@ from chainrule.reader.raw import (
     MarkAtom,
     Marker,
     NameAtom,
+    OpenSum,
     Partial,
     PartialAlone,
     Post,
@@ -150,7 +152,7 @@ class _Build(Transformer_NonRecursive[Token, Item]):
         terms: list[Expr] = []
         sign: Token | None = c[0]
         first: Item = c[1]
-        if sign is None and len(c) == 2:
+        if sign is None and len(c) == 2 and not isinstance(first.value, OpenSum):
             return first
         parts = [(sign, first)]
         for k in range(2, len(c), 3):
@@ -158,12 +160,25 @@ class _Build(Transformer_NonRecursive[Token, Item]):
             parts.append((op, term))
             if extra is not None:  # `a - -b`: the second sign negates the term
                 parts[-1] = (op, _negate(term, extra, self._tok(extra), self.ctx))
+        pending: OpenSum | None = None
         for op, term in parts:
             value = term.value
             if op is not None and op.value == "-":
                 span = Span(self._tok(op).start, (value.span or self._tok(op)).end)
                 value = _neg(value, span)
+            if isinstance(value, OpenSum):
+                pending = value
+                continue
+            if pending is not None:
+                # `\sum_{l} -\frac{y_l}{ŷ_l} …`: the sum's body is the signed term after it
+                span = Span((pending.span or Span(0, 0)).start, (value.span or Span(0, 0)).end)
+                self.ctx.note(span, f"read `{self.ctx.source(span)}` as the sum of the signed term")
+                value = Sum(pending.bounds, value, span=span)
+                pending = None
             terms.append(value)
+        if pending is not None:
+            what = pending.text or self.ctx.source(pending.span or Span(0, 0))
+            raise self.ctx.error(f"an expression after `{what}`", pending.span or Span(0, 0))
         if len(terms) == 1:
             return Item(terms[0], None)
         spans = [t.span for t in terms if t.span is not None]
@@ -487,6 +502,8 @@ def _marker_error(node: Expr, span: Span, ctx: Context) -> MathSyntaxError:
             "{\\partial W}` or `\\partial L/\\partial W`",
             span.start,
         )
+    if isinstance(node, OpenSum):
+        return MathSyntaxError(f"an expression after `{ctx.source(span)}`", span.start)
     assert isinstance(node, Marker)
     if node.kind == "ellipsis":
         return MathSyntaxError(

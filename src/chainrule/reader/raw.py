@@ -136,4 +136,12 @@ class Marker(Expr):
     kind: str
 
 
-MARKERS = (Partial, PartialAlone, Marker)
+@dataclass(frozen=True)
+class OpenSum(Expr):
+    """A ``\\sum`` that ends its term (``\\sum_l -x``): its body is the signed term after."""
+
+    bounds: tuple[Bound, ...]
+    text: str = ""
+
+
+MARKERS = (Partial, PartialAlone, Marker, OpenSum)

@@ -176,6 +176,7 @@ UNICODE_OPERATORS: dict[str, tuple[str, str]] = {
     "∙": ("MULOP", "cdot"),
     "×": ("MULOP", "times"),
     "⊙": ("MULOP", "odot"),
+    "⊘": ("MULOP", "oslash"),
     "∘": ("MULOP", "circ"),
     "∗": ("MULOP", "cdot"),
     "∂": ("PARTIAL", "partial"),
