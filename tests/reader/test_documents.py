@@ -218,3 +218,16 @@ def test_notebook_with_string_sources(tmp_path: Path) -> None:
         ("a", 1),
         ("c", 2),
     ]
+
+
+def test_a_display_that_starts_with_equals_continues_the_one_above(tmp_path: Path) -> None:
+    """``$$∂L/∂z = …$$`` then ``$$= …$$`` (even after a blank line) is one chain; words in
+    between end it."""
+    doc = tmp_path / "chain.md"
+    doc.write_text(
+        "$$\\frac{\\partial L}{\\partial z} = a + b$$\n$$= c$$\n\n$$= d$$\n"
+        "so then\n$$= e$$\n"
+    )
+    (chain, orphan) = read_document(doc).chains
+    assert [s.source for s in chain.rhs] == ["a + b", "c", "d"]
+    assert orphan.lhs.source == "" and [s.source for s in orphan.rhs] == ["e"]

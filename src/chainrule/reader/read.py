@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 from chainrule.errors import ParseError
 from chainrule.reader.ast import Expr, Span
@@ -93,6 +94,7 @@ def _read(src: Source) -> Document:
             made, lone, more = _region(clean, region, reader, block, how)
             notes.extend(more)
             if how != "cond":
+                made = _continued(found, made, clean, region.start, notes)
                 found.extend(made)
             for row_start, row_end in lone:
                 said = words or " ".join(text[row_start:row_end].split())
@@ -134,6 +136,26 @@ def _where_rows(
             continue
         out.extend(r for r in rows(chars, base, [(m.end(), end)], assign) if r.cuts)
     return out
+
+
+def _continued(
+    found: list[Chain], made: list[Chain], clean: str, start: int, notes: list[Note]
+) -> list[Chain]:
+    """A display that starts with ``=`` (``$$= ŷ_m − y_m$$`` under ``$$∂L/∂z_m = …$$``)
+    continues the chain before it, when only blank space separates them; ``found``'s last
+    chain takes its right-hand sides."""
+    if not made or not found or made[0].lhs.source.strip():
+        return made
+    first, previous = made[0], found[-1]
+    last_end = (previous.rhs[-1].span if previous.rhs else previous.lhs.span).end
+    between = clean[last_end:start]
+    if re.sub(r"\$+|\\\]|\\\[|\\end\{[a-z*]+\}|\\begin\{[a-z*]+\}|\s", "", between):
+        return made  # words in between: not a continuation
+    found[-1] = replace(previous, rhs=(*previous.rhs, *first.rhs))
+    notes.append(
+        Note(first.rhs[0].span, "Read this display as continuing the equation above it.")
+    )
+    return made[1:]
 
 
 def _region(
