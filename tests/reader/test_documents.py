@@ -225,8 +225,7 @@ def test_a_display_that_starts_with_equals_continues_the_one_above(tmp_path: Pat
     between end it."""
     doc = tmp_path / "chain.md"
     doc.write_text(
-        "$$\\frac{\\partial L}{\\partial z} = a + b$$\n$$= c$$\n\n$$= d$$\n"
-        "so then\n$$= e$$\n"
+        "$$\\frac{\\partial L}{\\partial z} = a + b$$\n$$= c$$\n\n$$= d$$\nso then\n$$= e$$\n"
     )
     (chain, orphan) = read_document(doc).chains
     assert [s.source for s in chain.rhs] == ["a + b", "c", "d"]

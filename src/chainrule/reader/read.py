@@ -152,9 +152,7 @@ def _continued(
     if re.sub(r"\$+|\\\]|\\\[|\\end\{[a-z*]+\}|\\begin\{[a-z*]+\}|\s", "", between):
         return made  # words in between: not a continuation
     found[-1] = replace(previous, rhs=(*previous.rhs, *first.rhs))
-    notes.append(
-        Note(first.rhs[0].span, "Read this display as continuing the equation above it.")
-    )
+    notes.append(Note(first.rhs[0].span, "Read this display as continuing the equation above it."))
     return made[1:]
 
 
