@@ -257,3 +257,17 @@ $$\frac{\partial L}{\partial W_2_{mn}} = \delta_{2_m}\, a_{1_n}$$
     assert claim.verdict == use.verdict == "incorrect"
     assert claim.introduces_error and not use.introduces_error
     assert "carries the error of line 2" in use.message
+
+
+def test_a_name_for_a_derivative_then_a_claim_about_it() -> None:
+    """``g_2 = ∂L/∂z_2 = ŷ − y`` and ``J := ∂a_1/∂x = …``: the name is a definition, the
+    derivative's value the claim judged."""
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \sigma(W_1 x))$ with cross-entropy.
+$$g_2 = \frac{\partial L}{\partial z_2} = \hat y - y$$
+$$J := \frac{\partial a_1}{\partial x} = \mathrm{diag}(a_1 \odot (1 - a_1)) W_1^T$$
+$$\frac{\partial L}{\partial W_2} = g_2 a_1^T$$
+"""
+    report = check(text)
+    assert [(s.line, s.verdict) for s in report.steps] == [
+        (2, "correct"), (3, "incorrect"), (4, "correct"),
+    ]  # fmt: skip

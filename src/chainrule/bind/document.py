@@ -84,6 +84,18 @@ def is_claim(chain: Chain) -> bool:
     )
 
 
+def _named_claim(chain: Chain) -> list[Chain]:
+    """``g₃ = ∂L/∂z₃ = p − y`` or ``J₃ := ∂ŷ/∂a₂ = W₃``: a name for a derivative, then a
+    claim about the derivative. The name is a definition (bound as any other); the rest,
+    ``∂L/∂z₃ = p − y``, is judged."""
+    if len(chain.rhs) < 2:
+        return []
+    named = chain.rhs[0]
+    if named.expr is None or not has_deriv(named.expr):
+        return []
+    return [Chain(named, chain.rhs[1:], "", chain.block)]
+
+
 def _code_gradient_name(name: str) -> bool:
     """``dscores``, ``dX``: a ``d`` glued to a name, as code-style notes name gradients."""
     return len(name) >= 2 and name[0] == "d" and name[1:].isalpha() and name not in ("diag",)
@@ -155,7 +167,11 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     _bind_definitions(chains, binding, options, notes, assumptions)
-    claims = [(i, update_claim(c)) for i, c in enumerate(chains) if is_claim(c)]
+    claims = [
+        (i, claim)
+        for i, c in enumerate(chains)
+        for claim in ([update_claim(c)] if is_claim(c) else _named_claim(c))
+    ]
     for _, chain in claims:
         if is_update_truth(chain):
             rate = chain.lhs.expr.terms[1].operand.factors[0]  # type: ignore[union-attr]
