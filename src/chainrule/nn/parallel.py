@@ -121,16 +121,44 @@ def lockstep(there: Sequence[Callable[[], None]], here: Sequence[Callable[[], No
     """
     if len(there) != len(here):
         raise ValueError("Both sides need the same number of phases.")
-    barrier = threading.Barrier(2)
-    if _get_helper().try_both(_in_lockstep(barrier, there), _in_lockstep(barrier, here)):
+    barrier = _PairBarrier()
+    if _get_helper().try_both(_in_lockstep(barrier, 1, there), _in_lockstep(barrier, 0, here)):
         return
     for here_phase, there_phase in zip(here, there, strict=True):
         here_phase()
         there_phase()
 
 
+class _PairBarrier:
+    """A barrier for exactly two threads, from two plain locks.
+
+    Why not :class:`threading.Barrier`: its Condition costs the thread that arrives last
+    ~80 µs before it runs on (measured between the two phases of a training step); here
+    the last to arrive finds the other's lock released and goes straight on, and only the
+    first waits (on one lock, the cheapest wake-up the standard library has).
+    """
+
+    def __init__(self) -> None:
+        self._arrived = (threading.Lock(), threading.Lock())
+        for lock in self._arrived:
+            lock.acquire()
+        self._broken = False
+
+    def wait(self, side: int) -> None:
+        """Side 0 or 1 arrives; return when the other has arrived too (once per meeting)."""
+        self._arrived[side].release()
+        self._arrived[1 - side].acquire()
+        if self._broken:
+            raise threading.BrokenBarrierError
+
+    def abort(self, side: int) -> None:
+        """Side ``side`` failed: the other side's next meeting raises instead of waiting."""
+        self._broken = True
+        self._arrived[side].release()
+
+
 def _in_lockstep(
-    barrier: threading.Barrier, phases: Sequence[Callable[[], None]]
+    barrier: _PairBarrier, side: int, phases: Sequence[Callable[[], None]]
 ) -> Callable[[], None]:
     """One side's phases as one job, meeting the other side at ``barrier`` between them.
 
@@ -141,11 +169,11 @@ def _in_lockstep(
     def run() -> None:
         for k, phase in enumerate(phases):
             if k:
-                barrier.wait()
+                barrier.wait(side)
             try:
                 phase()
             except BaseException:
-                barrier.abort()
+                barrier.abort(side)
                 raise
 
     return run
