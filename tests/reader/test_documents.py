@@ -230,3 +230,23 @@ def test_a_display_that_starts_with_equals_continues_the_one_above(tmp_path: Pat
     (chain, orphan) = read_document(doc).chains
     assert [s.source for s in chain.rhs] == ["a + b", "c", "d"]
     assert orphan.lhs.source == "" and [s.source for s in orphan.rhs] == ["e"]
+
+
+@pytest.mark.parametrize(
+    ("line", "math"),
+    [
+        (
+            "d3 := dL/dz3 = yhat - y          (output is linear so nothing to multiply)",
+            "yhat - y",
+        ),
+        ("d2 = (W3^T d3) * (1 - h2^2)            (* = elementwise)", "(W3^T d3) * (1 - h2^2)"),
+        ("dL/dz = a  (yhat - y)", "a  (yhat - y)"),
+        ("dL/dz =   (yhat - y)", "(yhat - y)"),
+        (r"dy_i/dz_j = y_i (\delta_{ij} - y_j)", r"y_i (\delta_{ij} - y_j)"),
+    ],
+)
+def test_a_trailing_parenthesis_of_words_is_a_comment(tmp_path: Path, line: str, math: str) -> None:
+    doc = tmp_path / "notes.txt"
+    doc.write_text(line + "\n")
+    (*_, chain) = read_document(doc).chains
+    assert chain.rhs[-1].source.strip() == math

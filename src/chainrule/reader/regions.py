@@ -491,6 +491,7 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
             flush()
             continue
         remark = _SHAPE_REMARK.search(line)  # `(N x H)` after a formula: a comment on shapes
+        remark = remark or _prose_remark(line)
         kept = line[: remark.start()] if remark else line
         tokens = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"\S+", kept)]
         first = line_start + (marker.end() if marker else 0)
@@ -506,6 +507,24 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
         out.extend(_runs_in_line(lead, prose, line_start))
     flush()
     return out
+
+
+_TRAILING_PARENS = re.compile(r"(\s+)\(([^()]*)\)\s*$")
+
+
+def _prose_remark(line: str) -> re.Match[str] | None:
+    """``d3 = yhat - y   (output is linear, nothing to multiply)``: a parenthesis of words
+    after a formula is the author's comment, not a factor: two words or more, or one in
+    an aside set off by two spaces (``(* = elementwise)``); ``(yhat - y)`` stays math."""
+    m = _TRAILING_PARENS.search(line)
+    before = line[: m.start()].rstrip() if m else ""
+    if m is None or "=" not in before or before[-1] in "=+-*/(,":
+        return None  # no formula before it, or one the parenthesis completes
+    if "\\" in m.group(2) or "_" in m.group(2) or "^" in m.group(2):
+        return None  # LaTeX or scripts inside: a factor of the formula
+    words = [w for w in _WORD.findall(m.group(2)) if w.lower() not in _MATH_WORDS]
+    aside = bool(words) and len(m.group(1)) >= 2 and "=" in m.group(2)  # `(* = elementwise)`
+    return m if len(words) >= 2 or aside else None
 
 
 _SHAPE_REMARK = re.compile(r"\s+\(\s*[A-Za-z0-9_]+\s*(?:x|×|\\times)\s*[A-Za-z0-9_]+\s*\)\s*$")
