@@ -250,3 +250,19 @@ def test_a_trailing_parenthesis_of_words_is_a_comment(tmp_path: Path, line: str,
     doc.write_text(line + "\n")
     (*_, chain) = read_document(doc).chains
     assert chain.rhs[-1].source.strip() == math
+
+
+def test_code_style_names_with_indices_are_math_in_plain_text(tmp_path: Path) -> None:
+    """cs231n-style notes: ``probs_{i,c}`` and ``hidden^T dscores`` are formulas, while
+    ``p_c   where c is …`` keeps its words as prose."""
+    doc = tmp_path / "notes.txt"
+    doc.write_text(
+        "  probs_{i,c} = e^{scores_{i,c}} / \\sum_{c'} e^{scores_{i,c'}}    (softmax of each row)\n"
+        "  dW2 = hidden^T dscores\n"
+        "loss:    L = -\\log p_c   where c is the index of the correct class\n"
+    )
+    probs, dw2, loss = read_document(doc).chains
+    assert probs.lhs.source == "probs_{i,c}"
+    assert probs.rhs[0].source == "e^{scores_{i,c}} / \\sum_{c'} e^{scores_{i,c'}}"
+    assert dw2.rhs[0].source == "hidden^T dscores"
+    assert loss.rhs[0].source.strip() == "-\\log p_c"

@@ -128,6 +128,8 @@ _SIGNAL = re.compile(
 )
 _PLAIN_DERIVATIVE = re.compile(r"\bd[A-Za-z]\w*\s*/\s*d[A-Za-z]")
 """``dL/dyhat`` typed without any LaTeX: a derivative, so the line is math."""
+_SCRIPTED = re.compile(r"[A-Za-z0-9}][_^]\{?[A-Za-z0-9]")
+"""A letter (or group) with a subscript or superscript: ``x_i``, ``W^{(2)}``, ``e^{s_i}``."""
 _PLAIN_DERIVATIVE_TOKEN = re.compile(r"d[A-Za-z]\w*/d[A-Za-z]\w*")
 _LIST_MARKER = re.compile(r"[ \t]*(?:(?:[-*+•>]|\d{1,3}[.)]|#{1,6})[ \t]+)*")
 _MEMBERSHIP = re.compile(r"\\in(?![A-Za-z])|∈")
@@ -448,6 +450,8 @@ def _is_prose_token(token: str) -> bool:
         return False  # `dhidden_pre`, `W1`, `b_2`: a code-style name inside a formula
     if _PLAIN_DERIVATIVE_TOKEN.fullmatch(token.rstrip(".,;:")):
         return False  # `dL/dyhat`: a derivative typed without LaTeX, whatever its words
+    if _SCRIPTED.search(token):
+        return False  # `probs_{i,c}`, `e^{scores_{i,c}}`: a name with an index or exponent
     bare = _COMMAND.sub(" ", token)
     return any(w.group(0).lower() not in _MATH_WORDS for w in _WORD.finditer(bare))
 
@@ -544,6 +548,16 @@ def _names_between_operators(tokens: list[tuple[int, int, str]], prose: list[boo
         before = i > 0 and _OPERATOR_TOKEN.match(tokens[i - 1][2]) is not None
         after = i + 1 < len(tokens) and _OPERATOR_TOKEN.match(tokens[i + 1][2]) is not None
         if before or after:
+            out[i] = False
+    # `dW2 = hidden^T dscores`: a word after a scripted name, ending the line or followed
+    # by an operator, is a factor of the same product (`p_c where c is …` stays prose)
+    for i, (_, _, tok) in enumerate(tokens):
+        if not out[i] or not _NAME_TOKEN.match(tok) or tok.lower() in _STOP_WORDS:
+            continue
+        left = i > 0 and not out[i - 1] and _SCRIPTED.search(tokens[i - 1][2]) is not None
+        last = i + 1 == len(tokens)
+        right = last or _OPERATOR_TOKEN.match(tokens[i + 1][2]) is not None
+        if left and right:
             out[i] = False
     return out
 
