@@ -191,3 +191,27 @@ def test_phases_meet_between_phases() -> None:
     assert set(log[:2]) == {"t1", "h1"} and set(log[2:]) == {"t2", "h2"}
     with pytest.raises(ValueError, match="same number"):
         parallel.lockstep([step("t1")], [step("h1"), step("h2")])
+
+
+@pytest.mark.parametrize("m", [1, 6, SPLIT_MIN])
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_the_steps_are_the_same_without_cblas(
+    m: int, momentum: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without NumPy's CBLAS the weights take their gradient through NumPy: same numbers."""
+    from chainrule.rules import blas
+
+    x, y = _batch(m)
+
+    def trained() -> dict[str, np.ndarray]:
+        net = Network(parse_spec("softmax(W3 tanh(W2 sigmoid(W1 x + b1) + b2))"), SIZES,
+                      dtype=np.float64, seed=2)  # fmt: skip
+        sgd = SGD(0.3, momentum)
+        for _ in range(2):
+            net.train_step(x, y, sgd)
+        return net.parameters()
+
+    with_blas = trained()
+    monkeypatch.setattr(blas, "available", lambda: False)
+    for name, param in trained().items():
+        np.testing.assert_allclose(param, with_blas[name], rtol=1e-12, atol=1e-14)

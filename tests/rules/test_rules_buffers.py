@@ -332,3 +332,21 @@ def test_softmax_on_many_narrow_rows_either_way(dtype: type, scale: float) -> No
     want = shifted / shifted.sum(axis=1, keepdims=True)
     assert np.isfinite(got).all()
     np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-30)
+
+
+@pytest.mark.parametrize("beta", [0.0, 1.0, 0.5])
+def test_adding_the_weight_gradient_without_cblas(
+    beta: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where NumPy's BLAS has no CBLAS, the same update through NumPy (β = 0: no read)."""
+    from chainrule.rules import blas
+
+    rng = np.random.default_rng(1)
+    delta, a = rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
+    w = rng.standard_normal((4, 3))
+    want = (0.0 if beta == 0.0 else beta) * w + 2.0 * (a.T @ delta)
+    if beta == 0.0:
+        w[:] = np.nan  # never read
+    monkeypatch.setattr(blas, "available", lambda: False)
+    AFFINE.add_weight_gradient(delta, a, ROWS, w, 2.0, beta)
+    np.testing.assert_allclose(w, want, rtol=1e-14)
