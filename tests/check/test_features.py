@@ -271,3 +271,43 @@ $$\frac{\partial L}{\partial W_2} = g_2 a_1^T$$
     assert [(s.line, s.verdict) for s in report.steps] == [
         (2, "correct"), (3, "incorrect"), (4, "correct"),
     ]  # fmt: skip
+
+
+def test_a_bias_gradient_over_a_batch_as_a_product_with_ones() -> None:
+    """``Δ 𝟏`` sums a batch's errors (the bias gradient; without it the shapes differ), and
+    ``Z = W X + b 𝟏ᵀ`` keeps Z's meaning though chainrule cannot evaluate the broadcast."""
+    text = r"""Examples are columns: $Z_1 = W_1 X + b_1 \mathbf{1}^\top$, $A_1 = \tanh(Z_1)$,
+$Z_2 = W_2 A_1 + b_2 \mathbf{1}^\top$, $\hat Y = \mathrm{softmax}(Z_2)$, mean cross-entropy.
+$$\Delta_2 = \frac{1}{m}(\hat Y - Y)$$
+$$\frac{\partial L}{\partial b_2} = \Delta_2 \mathbf{1}$$
+$$\frac{\partial L}{\partial b_2} = \Delta_2$$
+"""
+    report = check(text, model="softmax(W2 tanh(W1 X + b1) + b2)")
+    assert [s.verdict for s in report.steps[-2:]] == ["correct", "incorrect"]
+
+
+def test_the_texts_own_words_for_f_and_g_and_u_as_pre_activations() -> None:
+    """ "f, the hyperbolic tangent" names f (an author's wrong f′ does not), and u₂ is a
+    pre-activation: σ′(u₂) = h₂ ⊙ (1 − h₂) is about the network, not an identity in u."""
+    text = r"""The network is $\hat y = \mathrm{softmax}(W_3 g(W_2 f(W_1 x)))$, where the first
+layer uses $f$, the hyperbolic tangent, and the second uses $g$, the logistic sigmoid.
+Write $h_1 = f(W_1 x)$, $h_2 = g(W_2 h_1)$ and $u_\ell$ for layer $\ell$'s pre-activation.
+$$f'(z) = f(z)(1 - f(z))$$
+$$g'(u_2) = h_2 \odot (1 - h_2)$$
+$$\frac{\partial L}{\partial W_3} = (\hat y - y) h_2^\top$$
+"""
+    report = check(text)
+    assert [s.verdict for s in report.steps] == ["incorrect", "correct", "correct"]
+    assert any("f is the tanh (from the text)" in a for a in report.assumptions)
+
+
+def test_a_batch_loss_written_with_a_frobenius_norm() -> None:
+    """``L = (1/2m) ‖Ŷ − Y‖_F²`` is read as the mean ½-squared error, so a doubled
+    gradient is wrong (not excused by an open ½)."""
+    text = r"""Examples are columns: $\hat Y = W_2 \tanh(W_1 X)$,
+$L = \frac{1}{2m} \| \hat Y - Y \|_F^2$.
+$$\frac{\partial L}{\partial \hat Y} = \frac{1}{m}(\hat Y - Y)$$
+$$\frac{\partial L}{\partial \hat Y} = \frac{2}{m}(\hat Y - Y)$$
+"""
+    report = check(text, model="identity(W2 tanh(W1 X))", loss="mse")
+    assert [s.verdict for s in report.steps] == ["correct", "incorrect"]

@@ -96,7 +96,7 @@ class Binding:
         depth = self.model.spec.depth
         layer = self._layer_number(sym.layer, depth)
         name, accent = sym.name, sym.accent
-        if accent == "hat" and name == "y" and not sym.layer:
+        if accent == "hat" and name in ("y", "Y") and not sym.layer:
             return Meaning(NodeRef("yhat"))
         if accent:
             return None
@@ -130,6 +130,11 @@ class Binding:
             )
         if name in ("z", "Z"):
             return Meaning(NodeRef(f"z{layer}"), "") if 1 <= layer <= depth else None
+        if name in ("u", "U") and 1 <= layer <= depth:
+            return Meaning(
+                NodeRef(f"z{layer}"),
+                f"{sym_text(sym)} is layer {layer}'s pre-activation z{_sub(layer)}.",
+            )
         if name in ("a", "A", "h"):
             if not 0 <= layer <= depth:
                 return None

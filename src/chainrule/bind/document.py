@@ -256,6 +256,13 @@ def _bind_prose(
             )
         if a.kind == "kronecker":
             _kronecker_note(a.value, a.sentence, a.span, notes)
+        if a.kind == "activation" and re.fullmatch(r"[A-Za-z]+", a.subject):
+            # "f, the hyperbolic tangent": the text's word outranks a guess from the usual
+            # names or from the author's own (possibly wrong) derivative of f
+            binding.function_names[a.subject] = a.value
+            binding.functions[a.subject] = Meaning(
+                Sym(a.subject), f"{a.subject} is the {a.value} (from the text)."
+            )
 
 
 def _kronecker_note(
@@ -313,16 +320,19 @@ def _bind_definitions(
         if own_name and binding.convention(base) is not None and key(base) not in binding.symbols:
             continue  # the problem's own names are not redefined
         candidates: set[str] | None = None
+        unreadable = False
         for leaves, values in runs:
             data = _definition_value(binding, leaves, values, lhs, rhs)
             if data is None:
-                candidates = set()
+                candidates, unreadable = set(), True
                 break
             found = set(_matches(values, data, model))
             candidates = found if candidates is None else candidates & found
         if candidates:
             node = next(n for n in model.nodes if n in candidates)
             binding.symbols[key(base)] = Meaning(NodeRef(node))
+        elif unreadable and binding.convention(base) is not None:
+            continue  # `Z₁ = X W₁ + 𝟏b₁ᵀ` chainrule cannot evaluate: Z₁ keeps its meaning
         elif key(base) not in binding.symbols and not (
             isinstance(lhs, Indexed) and len(lhs.indices) > 1
         ):

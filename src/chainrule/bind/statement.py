@@ -11,6 +11,7 @@ w is W₂ᵀ, c is b₂).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -184,6 +185,10 @@ def find_model(
     doc: Document,
 ) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
     fn_names, fn_notes = _identify_functions(chains)
+    for a in doc.assumptions:  # "f, the hyperbolic tangent": the text's own word first
+        if a.kind == "activation" and re.fullmatch(r"[A-Za-z]+", a.subject):
+            fn_names[a.subject] = a.value
+            fn_notes[a.subject] = f"{a.subject} is the {a.value} (from the text)."
     if options.preset:
         return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes
     if options.model:
@@ -438,14 +443,18 @@ def _loss_by_value(expr: Expr, spec_text: str, fn_names: dict[str, str]) -> str 
         return None
     binding = Binding(model)
     binding.function_names.update(fn_names)
+    if model.dims.batch is not None:  # L = (1/2m) ‖Ŷ − Y‖²: m is the batch size
+        for name in ("m", "N", "B"):
+            binding.dims[(name, "", "")] = model.dims.batch
     leaves = model.random_instance(3)
     probe = _Probe(binding, leaves)
     value = probe.eval(expr)
     if value is None or value.size != 1:
         return None
     values = probe.values
+    per = model.dims.batch or 1  # a batch's loss is the mean over its m examples
     for name, v in _true_losses(np.real(values["yhat"]), leaves["y"]).items():
-        if math.isclose(float(value.reshape(())), v, rel_tol=1e-9):
+        if math.isclose(float(value.reshape(())), v / per, rel_tol=1e-9):
             return name
     return None
 

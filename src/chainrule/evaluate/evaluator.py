@@ -164,6 +164,8 @@ class Evaluator:
 
     # -- indices -------------------------------------------------------------------------
     def _Indexed(self, e: Indexed) -> Tensor:
+        if isinstance(e.base, Norm) and e.indices in (("F",), ("2",)):
+            return self.eval(e.base)  # ‖A‖_F, ‖v‖₂: the norm the plain bars mean here
         if isinstance(e.base, Sym) and self.binding.is_kronecker(e.base, len(e.indices)):
             return self._kronecker(e)
         if isinstance(e.base, Sym) and len(e.indices) == 1:
@@ -342,6 +344,19 @@ class Evaluator:
                 self.used.add("𝟏ᵀ (a transposed 1) is the all-ones row vector.")
                 value = self.product(Tensor(np.ones((1, n))), right, "")
                 k += 2
+            elif (
+                isinstance(factor, Num)
+                and factor.text == "1"
+                and not e.op
+                and out is not None
+                and len(out.struct) == 2
+                and out.struct[1] > 1
+            ):
+                # Δ𝟏: a 1 multiplying a matrix from the right is the all-ones column (the
+                # rows' sums, as a bias gradient over a batch is written), stated
+                self.used.add("𝟏 after a matrix is the all-ones column vector (its row sums).")
+                value = Tensor(np.ones((out.struct[1], 1)))
+                k += 1
             else:
                 value = self.eval(factor)
                 k += 1

@@ -212,7 +212,9 @@ class Judge:
                 symbols.pop(k, None)
 
     def _identity_variables(self, chain: Chain) -> list[tuple[str, str, str]]:
-        """Unbound plain arguments of ``f′(v)`` on the left: variables of an identity."""
+        """Unbound plain arguments of ``f′(v)`` on the left: variables of an identity —
+        when every right-hand side is written in them (``σ′(u₃) = h₃ ⊙ (1 − h₃)`` is about
+        the network's u₃, not an identity in a free u₃)."""
         lhs = chain.lhs.expr
         if not (isinstance(lhs, Call) and lhs.prime and lhs.args):
             return []
@@ -222,6 +224,12 @@ class Judge:
                 return []
             if self.bound.binding.resolve(arg, set()) is None:
                 out.append((arg.name, arg.accent, arg.layer))
+        for side in chain.rhs:
+            if side.expr is None:
+                continue
+            used = {(n.name, n.accent, n.layer) for n in walk(side.expr) if isinstance(n, Sym)}
+            if not set(out) <= used:
+                return []
         return out
 
     def _judge_general(self, number: int, chain: Chain) -> list[StepVerdict]:

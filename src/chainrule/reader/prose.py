@@ -83,9 +83,13 @@ _KRONECKER = re.compile(
     re.IGNORECASE,
 )
 _ACTIVATION = re.compile(
-    _SUBJ + r"(?:\s*\(\s*\S{0,3}\s*\))?" + _IS + r"(?:the\s+|an?\s+)?"
-    r"(?:(?:element-?wise|standard|usual|logistic|\(logistic\))\s+)?"
-    r"(?P<act>sigmoid|logistic|softmax|tanh|hyperbolic\s+tangent|relu|rectified\s+linear)",
+    # "σ is the logistic sigmoid", and the apposition "uses $g$, the logistic sigmoid"
+    _SUBJ + r"(?:\s*\(\s*\S{0,3}\s*\))?(?:" + _IS + r"|(?P<apposition>\s*,\s*(?=the\s)))"
+    r"(?:the\s+|an?\s+)?(?:(?:element-?wise|standard|usual|logistic|\(logistic\))\s+)?"
+    r"(?P<act>sigmoid|logistic|softmax|tanh|hyperbolic\s+tangent|relu|rectified\s+linear)"
+    # … but not in a list such as "$W_3 \in …$, the sigmoid $\sigma$": there the word names
+    # the symbol after it
+    r"(?(apposition)(?!\s*(?:function\s*)?\x01)(?=\s*(?:[.,;:)]|and\b|$)))",
     re.IGNORECASE,
 )
 _ONE_HOT = re.compile(
