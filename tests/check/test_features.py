@@ -311,3 +311,29 @@ $$\frac{\partial L}{\partial \hat Y} = \frac{2}{m}(\hat Y - Y)$$
 """
     report = check(text, model="identity(W2 tanh(W1 X))", loss="mse")
     assert [s.verdict for s in report.steps] == ["correct", "incorrect"]
+
+
+def test_a_chain_that_settles_the_batch_convention_is_judged_in_it() -> None:
+    """``Δ₂ = ∂L/∂Z₂ = (Ŷ − Y)/m``: Δ (like δ) with the 1/m inside, and the rest of the same
+    chain compared with Δ read that way."""
+    text = r"""Rows are examples: $Z_1 = X W_1$, $H_1 = \tanh(Z_1)$, $Z_2 = H_1 W_2$,
+$\hat Y = \mathrm{softmax}(Z_2)$, mean cross-entropy.
+$$\Delta_2 = \frac{\partial L}{\partial Z_2} = \frac{1}{m}(\hat Y - Y)$$
+$$\frac{\partial L}{\partial W_2} = H_1^\top \Delta_2$$
+"""
+    report = check(text, model="softmax(tanh(X W1) W2)")
+    assert [s.verdict for s in report.steps] == ["correct"] * 3
+
+
+def test_code_style_lines_without_latex_are_claims() -> None:
+    text = """examples are columns, J is the mean cross-entropy
+backward:
+    dZ2 = A2 - Y
+    dW2 = (1/m) dZ2 A1^T
+    db2 = (1/m) dZ2 1
+    dW2 = dZ2 A1^T
+"""
+    report = check(text, model="softmax(W2 tanh(W1 X + b1) + b2)")
+    assert [(s.line, s.verdict) for s in report.steps] == [
+        (3, "correct"), (4, "correct"), (5, "correct"), (6, "incorrect"),
+    ]  # fmt: skip

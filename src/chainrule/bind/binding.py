@@ -142,7 +142,7 @@ class Binding:
             note = f"{sym_text(sym)} is the layer-{layer} activation." if name == "h" else ""
             return Meaning(NodeRef(node), note)
         batch = self.model.dims.batch if self.per_example else None
-        if name == "delta" and 1 <= layer <= depth:
+        if name in ("delta", "Delta") and 1 <= layer <= depth:
             if batch is not None:
                 return Meaning(
                     Mul((Const(float(batch), "m"), Deriv(Sym("L"), NodeRef(f"z{layer}")))),

@@ -56,7 +56,7 @@ class BoundDocument:
     notes: list[tuple[Span | None, str]] = field(default_factory=list)
 
 
-ERROR_NAMES = ("delta", "dZ", "dz", "dW", "db", "dA", "da")
+ERROR_NAMES = ("delta", "Delta", "dZ", "dz", "dW", "db", "dA", "da")
 """Names whose equations are claims about gradients: δ⁽ˡ⁾ and deeplearning.ai's dZ, dW, …"""
 
 

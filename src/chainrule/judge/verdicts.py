@@ -302,7 +302,10 @@ class Judge:
             ):
                 v = self._numerator_reading(v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
-                v = self._mean_reading(v, side, lhs_side) or v
+                read = self._mean_reading(v, side, lhs_side)
+                if read is not None:  # the document is read the other way from here on,
+                    v = read  # so the rest of this chain compares with the LHS read so too
+                    lhs_res, scopes = self.evaluate_lhs(lhs_side.expr)
             if v.verdict == "incorrect" and res is not None and self.bound.binding.half_open:
                 v = _twice(v, lhs_res, res) or v
             if (v.verdict == "incorrect" and v.introduces_error) or (

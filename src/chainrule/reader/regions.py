@@ -128,6 +128,9 @@ _SIGNAL = re.compile(
 )
 _PLAIN_DERIVATIVE = re.compile(r"\bd[A-Za-z]\w*\s*/\s*d[A-Za-z]")
 """``dL/dyhat`` typed without any LaTeX: a derivative, so the line is math."""
+_CODE_SIGNAL = re.compile(r"\s*(?:[A-Za-z]+[0-9]\w*\s*:?=|[A-Za-z]+'\s*\()")
+"""Code-style notes: ``dZ3 = A3 - Y`` (a name with a layer digit, assigned) or
+``sigmoid'(z) = …`` (a primed function): math though nothing in it is LaTeX."""
 _SCRIPTED = re.compile(r"[A-Za-z0-9}][_^]\{?[A-Za-z0-9]")
 """A letter (or group) with a subscript or superscript: ``x_i``, ``W^{(2)}``, ``e^{s_i}``."""
 _PLAIN_DERIVATIVE_TOKEN = re.compile(r"d[A-Za-z]\w*/d[A-Za-z]\w*")
@@ -501,7 +504,7 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
         first = line_start + (marker.end() if marker else 0)
         lead = [t for t in tokens if line_start + t[0] >= first]
         prose = _names_between_operators(lead, [_is_prose_token(t[2]) for t in lead])
-        signal = _SIGNAL.search(body) or _PLAIN_DERIVATIVE.search(body)
+        signal = _SIGNAL.search(body) or _PLAIN_DERIVATIVE.search(body) or _CODE_SIGNAL.match(body)
         if lead and not any(prose) and signal:
             block.append((first, line_start + len(kept.rstrip())))
             continue
