@@ -337,3 +337,19 @@ backward:
     assert [(s.line, s.verdict) for s in report.steps] == [
         (3, "correct"), (4, "correct"), (5, "correct"), (6, "incorrect"),
     ]  # fmt: skip
+
+
+def test_a_layer_quantity_keeps_its_meaning_when_its_definition_is_misread() -> None:
+    """``Z₁ = X W₁ + 𝟏 b₁ᵀ:`` read as ``X W₁ + 𝟏`` (its colon ends the formula) matches
+    nothing in the network, so Z₁ stays the network's Z₁; H_l is layer l's activation."""
+    text = r"""Rows are examples, i.e. Z₁ = X W₁ + 𝟏 b₁ᵀ: the bias broadcasts.
+H₁ = tanh(Z₁), Ŷ = softmax(H₁ W₂ + 𝟏 b₂ᵀ), mean cross-entropy, G₂ = Ŷ − Y.
+
+∂L/∂W₂ = (1/m) H₁ᵀ G₂
+
+G₁ = (G₂ W₂ᵀ) ⊙ (1 − H₁ ⊙ H₁)
+
+∂L/∂W₁ = (1/m) Xᵀ G₁
+"""
+    report = check(text, model="softmax(tanh(X W1 + b1) W2 + b2)")
+    assert [s.verdict for s in report.steps] == ["correct", "correct"]

@@ -135,11 +135,11 @@ class Binding:
                 NodeRef(f"z{layer}"),
                 f"{sym_text(sym)} is layer {layer}'s pre-activation z{_sub(layer)}.",
             )
-        if name in ("a", "A", "h"):
+        if name in ("a", "A", "h", "H"):
             if not 0 <= layer <= depth:
                 return None
             node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
-            note = f"{sym_text(sym)} is the layer-{layer} activation." if name == "h" else ""
+            note = f"{sym_text(sym)} is the layer-{layer} activation." if name in "hH" else ""
             return Meaning(NodeRef(node), note)
         batch = self.model.dims.batch if self.per_example else None
         if name in ("delta", "Delta") and 1 <= layer <= depth:

@@ -331,8 +331,10 @@ def _bind_definitions(
         if candidates:
             node = next(n for n in model.nodes if n in candidates)
             binding.symbols[key(base)] = Meaning(NodeRef(node))
-        elif unreadable and binding.convention(base) is not None:
-            continue  # `Z₁ = X W₁ + 𝟏b₁ᵀ` chainrule cannot evaluate: Z₁ keeps its meaning
+        elif (unreadable or _layer_quantity(base)) and binding.convention(base) is not None:
+            # `Z₁ = X W₁ + 𝟏b₁ᵀ` that chainrule cannot evaluate (or reads as something that
+            # is no quantity of the network): Z₁ keeps its meaning, the network's Z₁
+            continue
         elif key(base) not in binding.symbols and not (
             isinstance(lhs, Indexed) and len(lhs.indices) > 1
         ):
@@ -344,6 +346,11 @@ def _bind_definitions(
             binding.symbols[key(base)] = Meaning(
                 meaning, f"{sym_text(base)} is {source} (the author's definition)."
             )
+
+
+def _layer_quantity(sym: Sym) -> bool:
+    """``Z₁``, ``a₂``, ``H₃``: a layer's pre-activation or activation by its usual name."""
+    return bool(sym.layer) and sym.name in ("z", "Z", "a", "A", "h", "H", "u", "U")
 
 
 def _definition_value(
