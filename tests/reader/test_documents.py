@@ -266,3 +266,20 @@ def test_code_style_names_with_indices_are_math_in_plain_text(tmp_path: Path) ->
     assert probs.rhs[0].source == "e^{scores_{i,c}} / \\sum_{c'} e^{scores_{i,c'}}"
     assert dw2.rhs[0].source == "hidden^T dscores"
     assert loss.rhs[0].source.strip() == "-\\log p_c"
+
+
+def test_the_documents_own_macros_without_arguments_are_expanded(tmp_path: Path) -> None:
+    doc = tmp_path / "hw.tex"
+    doc.write_text(
+        "\\newcommand{\\one}{\\mathbf{1}}\n\\def\\vy{\\hat{y}}\n"
+        "\\DeclareMathOperator{\\dg}{diag}\n\\newcommand{\\pd}[2]{\\frac{#1}{#2}}\n"
+        "\\[ \\frac{\\partial L}{\\partial z} = \\vy - y \\]\n"
+        "\\[ J = \\dg(\\one) \\]\n"
+        "\\[ g = \\pd{L}{z} \\]\n"
+    )
+    read = read_document(doc)
+    first, second, third = read.chains
+    assert first.rhs[0].expr is not None and second.rhs[0].expr is not None
+    assert "\\\\vy" not in str(first.rhs[0].expr) and "diag" in str(second.rhs[0].expr)
+    assert any("the document's own macro" in n.message for n in first.rhs[0].notes)
+    assert third.rhs[0].expr is None and third.rhs[0].error is not None  # \pd has arguments

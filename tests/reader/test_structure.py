@@ -151,8 +151,7 @@ LOCAL_PROBLEMS = [
     # (text, where the problem is reported, words)
     ("\\begin{align*}\n a &= b\n\nprose\n$c = d$", "errors", "never closed"),
     ("\\[ a = b\n\nprose $c = d$", "errors", "never closed"),
-    ("\\newcommand{\\R}{\\mathbb{R}}\n$c = d$", "notes", "not executed"),
-    ("\\def\\x{a = b}\n$c = d$", "notes", "not executed"),
+    ("\\newcommand{\\pd}[2]{\\frac{#1}{#2}}\n$c = d$", "notes", "not expanded"),
     ("\\input{other.tex}\n$c = d$", "notes", "not read"),
     ("a lone $ sign\n\n$c = d$", "notes", "lone `$`"),
 ]

@@ -19,6 +19,7 @@ from lark import Token
 from chainrule.errors import ChainruleError
 from chainrule.reader.ast import Span
 from chainrule.reader.claims import Note
+from chainrule.reader.macros import MACROS, MAX_MACRO_DEPTH
 from chainrule.reader.symbols import (
     ACCENTS,
     COMBINING_ACCENTS,
@@ -119,6 +120,7 @@ class _Lexer:
         self.notes: list[Note] = []
         self.stack: list[Token] = []
         self.hint = ""  # "open"/"close" after \left/\right: which way the next bar goes
+        self.depth = 0  # how many macros deep this text is (a macro's body is lexed anew)
         self.single = 0  # how many following digits are one-digit arguments (`x^23`, `\frac12`)
 
     # -- emitting -------------------------------------------------------------------------
@@ -385,9 +387,29 @@ class _Lexer:
             self.emit("LSET", "\\{", i, j)
         elif name == "rbrace":
             self.emit("RSET", "\\}", i, j)
+        elif name in (MACROS.get() or {}) and self.depth < MAX_MACRO_DEPTH:
+            self.macro(name, i, j)
         else:
             raise self.error(f"a command chainrule knows, not `\\{name}`", i)
         return j
+
+    def macro(self, name: str, i: int, j: int) -> None:
+        """The document's own ``\\newcommand{\\one}{\\mathbf{1}}``: its body's tokens, each
+        placed at the macro's use (so errors and spans point into the text as written)."""
+        body = (MACROS.get() or {})[name]
+        inner = _Lexer(body, self.base + i)
+        inner.depth = self.depth + 1
+        try:
+            lexed = inner.run()
+        except MathSyntaxError as exc:
+            raise self.error(
+                f"a command chainrule can read: `\\{name}` is the document's own macro for "
+                f"`{body}`, which it cannot read ({exc})",
+                i,
+            ) from None
+        self.note(i, j, f"read `\\{name}` as `{body}` (the document's own macro)")
+        for token in lexed.tokens:
+            self.emit(token.type, str(token.value), i, j)
 
     def _braced_word(self, j: int) -> tuple[str, int]:
         """The word in ``{…}`` at ``j`` (spaces allowed before) and the offset after ``}``.

@@ -20,6 +20,7 @@ from chainrule.errors import ParseError
 from chainrule.reader.ast import Expr, Span
 from chainrule.reader.claims import Assumption, Chain, Document, Note
 from chainrule.reader.documents import Source, load
+from chainrule.reader.macros import MACROS, find_macros
 from chainrule.reader.parse import MathSyntaxError, parse_math
 from chainrule.reader.prose import assumptions, intros, memberships, sentences
 from chainrule.reader.regions import Region, mask_comments, scan
@@ -57,7 +58,12 @@ def read_document(
             notebook).
     """
     src = load(source, kind=kind, path=path)
-    return _read(src)
+    # The document's own macros (\newcommand{\one}{\mathbf{1}}) are read wherever it uses them.
+    token = MACROS.set(find_macros(src.text))
+    try:
+        return _read(src)
+    finally:
+        MACROS.reset(token)
 
 
 def _read(src: Source) -> Document:

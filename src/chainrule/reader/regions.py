@@ -3,7 +3,8 @@
 Owns the scan of one segment of text for ``\\[…\\]``, ``\\(…\\)``, ``$$…$$``, ``$…$``, the
 math environments, Markdown fenced math, and lines outside any delimiter that are plainly
 math (LaTeX pasted into plain text, or math typed in Unicode as from a chat). Also notes what
-is deliberately not done (``\\def`` is not executed, ``\\input`` is not read) and reports
+is deliberately not done (a macro with arguments is not expanded — those without are, by the
+lexer, see :mod:`chainrule.reader.macros` —, ``\\input`` is not read) and reports
 unclosed regions, which are read up to the end of their paragraph.
 
 Everything here is a linear scan with bounded regular expressions, so no input can make it
@@ -276,14 +277,16 @@ def scan(text: str, start: int, end: int, kind: str) -> Scan:
         elif m.group("macro"):
             stop = _skip_macro_definition(text, m.end(), end)
             skipped.append((at, stop))
-            notes.append(
-                (
-                    at,
-                    stop,
-                    f"`\\{m.group('macro')}` is not executed: chainrule reads formulas as "
-                    "written, so write the expanded formula where the macro is used.",
+            if "[" in text[m.end() : stop]:  # a macro with arguments: not expanded
+                notes.append(
+                    (
+                        at,
+                        stop,
+                        f"`\\{m.group('macro')}` with arguments is not expanded: chainrule "
+                        "reads formulas as written, so write the expanded formula where the "
+                        "macro is used (macros without arguments are expanded).",
+                    )
                 )
-            )
             pos = max(stop, m.end())
         else:
             stop = m.end()
