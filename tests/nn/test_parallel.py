@@ -142,9 +142,9 @@ def test_an_exception_in_either_half_reaches_the_caller(where: str) -> None:
     there = fail if where == "there" else note("there")
     here = fail if where == "here" else note("here")
     with pytest.raises(ValueError, match=where):
-        parallel.both(there, here)
+        parallel.lockstep([there], [here])
     assert ran == [name for name in ("there", "here") if name != where]
-    parallel.both(note("there"), note("here"))  # the helper still works afterwards
+    parallel.lockstep([note("there")], [note("here")])  # the helper still works afterwards
     assert ran[-2:] in (["there", "here"], ["here", "there"])
 
 

@@ -1,17 +1,18 @@
 """Running a large batch as two row blocks at once: a helper thread and a one-thread BLAS.
 
-Owns :func:`both` (two jobs, one on a persistent helper thread and one on the caller's) and
-:func:`one_blas_thread` (BLAS limited to one thread while the blocks run). No formula lives
-here; the network hands in closures that call the rule table on row blocks.
+Owns :func:`lockstep` (phases of work on a persistent helper thread and on the caller's,
+meeting between phases) and :func:`one_blas_thread` (BLAS limited to one thread while the
+blocks run). No formula lives here; the network hands in closures that call the rule table on
+row blocks.
 
 Why this shape: a training step of the seed network at batch 2048 spends ~10% of its time
 in elementwise passes (sigmoid, σ′, softmax) that NumPy runs on one core while the second
-idles, and splitting each pass across threads costs a thread wake-up (~30 µs on a VM) per
-pass. Running the whole forward and backward pass of each half of the batch on its own
-core, with one BLAS thread each, needs one wake-up per step, keeps every pass parallel and
-keeps the products as efficient as BLAS's own two-thread split (measured: 220 GFLOP/s per
-core either way). Only the weight gradients, sums over the batch, cross the halves; the
-network adds the two partial sums in a fixed order, so a step is deterministic.
+idles, and splitting each pass across threads costs a thread wake-up (50–100 µs on this VM)
+per pass. Running the whole forward and backward pass of each half of the batch on its own
+core, with one BLAS thread each, needs a wake-up at the start and one meeting, keeps every
+pass parallel and keeps the products as efficient as BLAS's own two-thread split. Only the
+weight gradients cross the halves: partial sums added in a fixed order, and the first layer's
+made after the meeting, each core half of its rows, so a step is deterministic.
 """
 
 from __future__ import annotations
@@ -99,25 +100,14 @@ def _get_helper() -> _Helper:
     return _helper
 
 
-def both(there: Callable[[], None], here: Callable[[], None]) -> None:
-    """Run ``there`` on the helper thread and ``here`` on this one; return when both are done.
-
-    An exception from either job is raised here (``here``'s first). Called while another
-    call is running (from another thread), both jobs run here, one after the other.
-    """
-    if not _get_helper().try_both(there, here):
-        here()
-        there()
-
-
 def lockstep(there: Sequence[Callable[[], None]], here: Sequence[Callable[[], None]]) -> None:
     """Phase k of ``there`` (on the helper) and of ``here`` (on this thread) together, each
     side starting phase k + 1 only when both have finished phase k.
 
     For work whose second part needs both halves of the first (the network's first-layer
     weight gradient needs the whole batch's error). The first real exception is raised
-    here; when the helper is busy (see :func:`both`) the phases run here, side by side in
-    turn.
+    here; when another thread of the program is using the helper, the phases run here,
+    side by side in turn.
     """
     if len(there) != len(here):
         raise ValueError("Both sides need the same number of phases.")
