@@ -10,19 +10,25 @@ line before, which was itself incorrect; otherwise it *introduces* one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
-from chainrule.bind.refs import EntryDef, Literal, describe
+from chainrule.bind.refs import Literal
 from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
+from chainrule.judge.carried import (
+    carried_by_substitution,
+    carried_from_claim,
+    record_claim,
+    with_claimed_derivatives,
+)
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
-from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Sym, map_tree, walk
+from chainrule.judge.readings import mean_reading, numerator_reading, summed_notes, twice
+from chainrule.reader.ast import Call, Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
 
@@ -45,45 +51,6 @@ def make_instances(bound: BoundDocument, seeds: tuple[int, ...]) -> list[Instanc
         label = int(np.argmax(y.reshape(y.shape[0], -1)[:, 0])) if y.ndim else 0
         out.append(Instance(leaves, values, label))
     return out
-
-
-def _twice(v: StepVerdict, lhs: SideResult, rhs: SideResult) -> StepVerdict | None:
-    """A line exactly twice the truth, under an MSE whose ½ the text leaves open."""
-    pairs = list(zip(lhs.values, rhs.values, strict=False))
-    if not pairs or rhs.error is not None:
-        return None
-    for a, b in pairs:
-        if a.axes != b.axes or np.shape(a.data) != np.shape(b.data):
-            return None
-        truth, claim = np.asarray(a.data), np.asarray(b.data)
-        if not np.abs(truth).max() > 0 or not np.allclose(claim, 2 * truth, rtol=1e-9):
-            return None
-    return replace(
-        v, verdict="unverifiable", kind="", introduces_error=False,
-        message="could not verify: this line is right if the loss is ‖ŷ − y‖² without the "
-        "½, and the text does not define L in a form chainrule reads; write the loss "
-        "(L = …) to have it checked",
-    )  # fmt: skip
-
-
-def _whole(d: Deriv) -> bool:
-    """A derivative of a whole array (``∂J/∂Z₂``), not of one entry (``∂L/∂z_j``)."""
-    return not isinstance(d.of, Indexed) and not isinstance(d.wrt, Indexed)
-
-
-def _free_indices(side: Side) -> bool:
-    assert side.expr is not None
-    return any(isinstance(n, Indexed) for n in walk(side.expr))
-
-
-def _summed_notes(used: set[str]) -> set[str]:
-    """The assumption sentences that read a batched error signal as m·∂J/∂Z (per example)."""
-    return {note for note in used if "derivative of the summed loss" in note}
-
-
-def _mean_notes(used: set[str]) -> set[str]:
-    """The assumption sentences that read a batched error signal as ∂J/∂Z (mean cost)."""
-    return {note for note in used if "derivative of the mean cost" in note}
 
 
 @dataclass
@@ -300,199 +267,30 @@ class Judge:
                 and side.expr is not None
                 and self.bound.binding.numerator_declared
             ):
-                v = self._numerator_reading(v, side, lhs_side) or v
+                v = numerator_reading(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
-                read = self._mean_reading(v, side, lhs_side)
+                read = mean_reading(self, v, side, lhs_side)
                 if read is not None:  # the document is read the other way from here on,
                     v = read  # so the rest of this chain compares with the LHS read so too
                     lhs_res, scopes = self.evaluate_lhs(lhs_side.expr)
             if v.verdict == "incorrect" and res is not None and self.bound.binding.half_open:
-                v = _twice(v, lhs_res, res) or v
+                v = twice(v, lhs_res, res) or v
             if (v.verdict == "incorrect" and v.introduces_error) or (
                 v.verdict == "unverifiable" and v.kind == "shape"
             ):
-                v = self._carried_from_claim(v, side, lhs_res, scopes)
+                v = carried_from_claim(self, v, side, lhs_res, scopes)
             if v.verdict == "incorrect" and v.introduces_error:
-                v = self._carried_by_substitution(v, side, lhs_res, scopes)
+                v = carried_by_substitution(self, v, side, lhs_res, scopes)
             if v.verdict == "incorrect" and side.expr is not None and lhs_side.expr is not None:
                 self.wrong.append((side.expr, lhs_side.expr, side.span.start))
-            if v.verdict == "correct" and _summed_notes(set(v.assumptions)):
+            if v.verdict == "correct" and summed_notes(set(v.assumptions)):
                 self.bound.binding.per_example_settled = True
             if v.verdict == "correct" and side.expr is not None:
-                v = self._with_claimed_derivatives(v, side, lhs_res, scopes)
+                v = with_claimed_derivatives(self, v, side, lhs_res, scopes)
             verdicts.append(v)
             previous = (v.verdict, res)
-        self._record_claim(chain, verdicts)
+        record_claim(self, chain, verdicts)
         return verdicts
-
-    def _numerator_reading(self, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
-        """Both layouts are in use: a line right in numerator layout is right, said so."""
-        assert side.expr is not None and lhs.expr is not None
-        binding = self.bound.binding
-        binding.numerator = True
-        try:
-            lhs_res, scopes = self.evaluate_lhs(lhs.expr)
-            if lhs_res.error is not None:
-                return None
-            res = self.evaluate(side.expr, scopes)
-            if res.error is not None or not self.outcome(lhs_res, res).ok:
-                return None
-        finally:
-            binding.numerator = False
-        note = (
-            "read in numerator layout: ∂L/∂v is a row vector, ∂L/∂W has the shape of Wᵀ, "
-            "and Jacobians are (output × input)."
-        )
-        return replace(
-            v, verdict="correct", kind="", message="", introduces_error=False,
-            assumptions=(*v.assumptions, note),
-        )  # fmt: skip
-
-    def _mean_reading(self, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
-        """A batch's dZ, dA, δ with the 1/m inside (∂J/∂Z, not m·∂J/∂Z): both conventions
-        are taught, so a line right in the other one is right, and the document is read
-        that way from here on (said so)."""
-        binding = self.bound.binding
-        if (
-            not binding.per_example
-            or binding.per_example_settled
-            or self.bound.model.dims.batch is None
-        ):
-            return None
-        assert side.expr is not None and lhs.expr is not None
-        binding.per_example = False
-        lhs_res, scopes = self.evaluate_lhs(lhs.expr)
-        res = self.evaluate(side.expr, scopes)
-        if (
-            lhs_res.error is not None
-            or res.error is not None
-            or not self.outcome(lhs_res, res).ok
-            or not (lhs_res.used | res.used) & _mean_notes(lhs_res.used | res.used)
-        ):
-            binding.per_example = True
-            return None
-        note = (
-            "the batch's error signals are read as derivatives of the mean cost, with the 1/m "
-            "inside them (dZ = ∂J/∂Z), from this line on."
-        )
-        return replace(
-            v, verdict="correct", kind="", message="", introduces_error=False,
-            assumptions=(*sorted(lhs_res.used | res.used), note),
-        )  # fmt: skip
-
-    def _record_claim(self, chain: Chain, verdicts: list[StepVerdict]) -> None:
-        """``δ₂ = …`` judged wrong: later uses of δ₂ mean the author's value."""
-        lhs = chain.lhs.expr
-        binding = self.bound.binding
-        if isinstance(lhs, Deriv) and _whole(lhs) and verdicts:
-            # ∂J/∂Z₂ = … judged wrong: a later A₁ᵀ ∂J/∂Z₂ uses the author's value
-            # (and one right only as an identity over such a value passes it on: the
-            # author's ∂J/∂A₁ = ∂J/∂Z₂ W₂ᵀ is wrong in value when their ∂J/∂Z₂ is)
-            last, final = chain.rhs[-1], verdicts[-1]
-            inherited = final.verdict == "correct" and final.carried_offset is not None
-            if last.expr is None or _free_indices(last):
-                binding.claimed_derivs.pop(lhs, None)
-            elif final.verdict == "incorrect" or inherited:
-                origin = final.carried_offset if inherited else None
-                binding.claimed_derivs[lhs] = (last.expr, origin or last.span.start)
-            elif final.verdict == "correct":
-                binding.claimed_derivs.pop(lhs, None)
-            return
-        entry = (
-            isinstance(lhs, Indexed)
-            and isinstance(lhs.base, Sym)
-            and len(lhs.indices) == 1
-            and lhs.indices[0].isalpha()
-            and not binding.is_kronecker(lhs.base, 1)
-        )
-        # δ_{3_m} = … claims every entry of δ₃, as δ₃ = … claims the vector
-        base = lhs.base if isinstance(lhs, Indexed) and entry else lhs
-        if not isinstance(base, Sym) or not verdicts:
-            return
-        if verdicts[-1].verdict == "correct":  # claimed rightly: the truth again
-            binding.claimed.pop((base.name, base.accent, base.layer), None)
-            return
-        last = chain.rhs[-1]
-        if last.expr is not None:
-            claim: Expr = last.expr
-            if isinstance(lhs, Indexed):
-                claim = EntryDef(last.expr, lhs.indices[0])
-            binding.claimed[(base.name, base.accent, base.layer)] = (claim, last.span.start)
-
-    def _carried_by_substitution(
-        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
-    ) -> StepVerdict:
-        """A line that reuses an earlier wrong expression, and is right once that expression
-        is replaced by what it claimed to equal, carries the earlier error."""
-        assert side.expr is not None
-        subtrees = {id(n): n for n in walk(side.expr)}
-        for wrong, claimed_lhs, offset in reversed(self.wrong):
-            if wrong == side.expr or not any(n == wrong for n in subtrees.values()):
-                continue
-            repaired = map_tree(side.expr, _replacer(wrong, claimed_lhs))
-            res = self.evaluate(repaired, scopes)
-            if res.error is None and self.outcome(lhs_res, res).ok:
-                return replace(
-                    v,
-                    introduces_error=False,
-                    carried_offset=offset,
-                    message="it reuses an earlier wrong result; with the right one in its "
-                    "place this line is right",
-                )
-        return v
-
-    def _carried_from_claim(
-        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
-    ) -> StepVerdict:
-        """A line wrong only through a symbol the author claimed wrongly carries that error."""
-        claimed = self.bound.binding.claimed
-        if not claimed or side.expr is None:
-            return v
-        used: list[tuple[str, int]] = [
-            (f"{n.name if n.name != 'delta' else 'δ'}{'_' + n.layer if n.layer else ''}", off)
-            for n in walk(side.expr) if isinstance(n, Sym)
-            for off in [claimed.get((n.name, n.accent, n.layer), (None, -1))[1]] if off >= 0
-        ]  # fmt: skip
-        if not used:
-            return v
-        res = self.evaluate(side.expr, scopes, claimed=False)
-        if res.error is not None or not self.outcome(lhs_res, res).ok:
-            return v
-        name, offset = used[0]
-        return replace(
-            v,
-            verdict="incorrect",
-            introduces_error=False,
-            carried_offset=offset,
-            message=f"it uses {name} as claimed earlier, where the error is; "
-            "with the true value this line is right",
-        )
-
-    def _with_claimed_derivatives(
-        self, v: StepVerdict, side: Side, lhs_res: SideResult, scopes: list[Scope]
-    ) -> StepVerdict:
-        """A right identity that uses a derivative an earlier line got wrong stays right, with
-        a note that the author's own value would make its result wrong too."""
-        assert side.expr is not None
-        binding = self.bound.binding
-        derivs = binding.claimed_derivs
-        used = [n for n in walk(side.expr) if isinstance(n, Deriv) and n in derivs]
-        if not used:
-            return v
-        binding.use_claimed_derivs = True
-        try:
-            res = self.evaluate(side.expr, scopes)
-        finally:
-            binding.use_claimed_derivs = False
-        if res.error is not None or self.outcome(lhs_res, res).ok:
-            return v
-        # The reporter knows lines: it reads the claim's offset from carried_offset.
-        return replace(
-            v,
-            carried_offset=derivs[used[0]][1],
-            message=f"right as written, but the value of {describe(used[0])} it uses carries "
-            "the error of line {line}: with that value, this line's result is wrong too",
-        )
 
     def _judge_side(
         self,
@@ -603,10 +401,3 @@ class Judge:
 def _partial_style(lhs: Expr | None) -> bool:
     """``∂L/∂W`` (layout is the author's choice) rather than ``∇_W L`` (W's shape)."""
     return isinstance(lhs, Deriv) and lhs.style != "nabla"
-
-
-def _replacer(old: Expr, new: Expr) -> Callable[[Expr], Expr | None]:
-    def fn(node: Expr) -> Expr | None:
-        return new if node == old else None
-
-    return fn

@@ -1,0 +1,105 @@
+"""Other readings under which a line that looks wrong is right, each stated when used.
+
+Owns :func:`numerator_reading` (the text declares numerator layout: ∂L/∂v a row, ∂L/∂W the
+shape of Wᵀ), :func:`mean_reading` (a batch's dZ, dA, δ, Δ with the 1/m inside — ∂J/∂Z rather
+than m·∂J/∂Z, the other convention taught — after which the document is read that way) and
+:func:`twice` (an MSE whose ½ the text leaves open: a gradient exactly twice the ½ one is "could
+not verify", never wrong). The judge tries them on a line the numbers call wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
+    from chainrule.reader.claims import Side
+
+
+def numerator_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+    """Both layouts are in use: a line right in numerator layout is right, said so."""
+    assert side.expr is not None and lhs.expr is not None
+    binding = judge.bound.binding
+    binding.numerator = True
+    try:
+        lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
+        if lhs_res.error is not None:
+            return None
+        res = judge.evaluate(side.expr, scopes)
+        if res.error is not None or not judge.outcome(lhs_res, res).ok:
+            return None
+    finally:
+        binding.numerator = False
+    note = (
+        "read in numerator layout: ∂L/∂v is a row vector, ∂L/∂W has the shape of Wᵀ, "
+        "and Jacobians are (output × input)."
+    )
+    return replace(
+        v, verdict="correct", kind="", message="", introduces_error=False,
+        assumptions=(*v.assumptions, note),
+    )  # fmt: skip
+
+
+def mean_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+    """A batch's dZ, dA, δ with the 1/m inside (∂J/∂Z, not m·∂J/∂Z): both conventions
+    are taught, so a line right in the other one is right, and the document is read
+    that way from here on (said so)."""
+    binding = judge.bound.binding
+    if (
+        not binding.per_example
+        or binding.per_example_settled
+        or judge.bound.model.dims.batch is None
+    ):
+        return None
+    assert side.expr is not None and lhs.expr is not None
+    binding.per_example = False
+    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
+    res = judge.evaluate(side.expr, scopes)
+    if (
+        lhs_res.error is not None
+        or res.error is not None
+        or not judge.outcome(lhs_res, res).ok
+        or not (lhs_res.used | res.used) & mean_notes(lhs_res.used | res.used)
+    ):
+        binding.per_example = True
+        return None
+    note = (
+        "the batch's error signals are read as derivatives of the mean cost, with the 1/m "
+        "inside them (dZ = ∂J/∂Z), from this line on."
+    )
+    return replace(
+        v, verdict="correct", kind="", message="", introduces_error=False,
+        assumptions=(*sorted(lhs_res.used | res.used), note),
+    )  # fmt: skip
+
+
+def twice(v: StepVerdict, lhs: SideResult, rhs: SideResult) -> StepVerdict | None:
+    """A line exactly twice the truth, under an MSE whose ½ the text leaves open."""
+    pairs = list(zip(lhs.values, rhs.values, strict=False))
+    if not pairs or rhs.error is not None:
+        return None
+    for a, b in pairs:
+        if a.axes != b.axes or np.shape(a.data) != np.shape(b.data):
+            return None
+        truth, claim = np.asarray(a.data), np.asarray(b.data)
+        if not np.abs(truth).max() > 0 or not np.allclose(claim, 2 * truth, rtol=1e-9):
+            return None
+    return replace(
+        v, verdict="unverifiable", kind="", introduces_error=False,
+        message="could not verify: this line is right if the loss is ‖ŷ − y‖² without the "
+        "½, and the text does not define L in a form chainrule reads; write the loss "
+        "(L = …) to have it checked",
+    )  # fmt: skip
+
+
+def summed_notes(used: set[str]) -> set[str]:
+    """The assumption sentences that read a batched error signal as m·∂J/∂Z (per example)."""
+    return {note for note in used if "derivative of the summed loss" in note}
+
+
+def mean_notes(used: set[str]) -> set[str]:
+    """The assumption sentences that read a batched error signal as ∂J/∂Z (mean cost)."""
+    return {note for note in used if "derivative of the mean cost" in note}
