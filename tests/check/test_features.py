@@ -353,3 +353,17 @@ G₁ = (G₂ W₂ᵀ) ⊙ (1 − H₁ ⊙ H₁)
 """
     report = check(text, model="softmax(tanh(X W1 + b1) W2 + b2)")
     assert [s.verdict for s in report.steps] == ["correct", "correct"]
+
+
+def test_a_name_defined_as_a_derivative_for_every_layer() -> None:
+    """``E_ℓ := m ∂L/∂Z_ℓ`` makes ``E_3 = …`` and ``E_2 = …`` claims about E at that layer."""
+    text = r"""Rows are examples: $Z_1 = X W_1$, $H_1 = \tanh(Z_1)$, $Z_2 = H_1 W_2$,
+$\hat Y = \mathrm{softmax}(Z_2)$, mean cross-entropy.
+I use $E_\ell := m\,\partial L/\partial Z_\ell$.
+$$E_2 = \hat Y - Y$$
+$$E_1 = (E_2 W_2^\top) \odot (1 - H_1 \odot H_1)$$
+$$E_1 = (E_2 W_2^\top) \odot H_1$$
+"""
+    report = check(text, model="softmax(tanh(X W1) W2)")
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
+    assert any("for every layer" in a for a in report.assumptions)

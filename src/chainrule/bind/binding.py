@@ -9,14 +9,14 @@ assumption sentence in the evaluator's ``used`` set, so the report says what it 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from chainrule.bind.refs import Const, NodeRef, describe, key, sym_text
 from chainrule.evaluate.tensor import EvalError, Unbound
-from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, Transpose
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, Transpose, map_tree
 
 if TYPE_CHECKING:
     from chainrule.evaluate.evaluator import Evaluator
@@ -53,6 +53,9 @@ class Binding:
     claimed: dict[SymKey, tuple[Expr, int]] = field(default_factory=dict)
     """Symbols the author claimed a value for (``δ₂ = …``), and the claim's line: later lines
     are evaluated with the author's value, so a wrong claim's error is carried, not hidden."""
+    families: dict[tuple[str, str], tuple[str, Expr, str]] = field(default_factory=dict)
+    """Names the author defined as a derivative for every layer (``E_ℓ := m ∂L/∂Z_ℓ``):
+    (name, accent) → (the layer variable, the definition, its source text)."""
     claimed_derivs: dict[Expr, tuple[Expr, int]] = field(default_factory=dict)
     """Derivatives the author claimed wrongly (``∂J/∂Z₂ = …``), by the derivative as
     written. Unlike a name, ``∂J/∂Z₂`` means the true derivative, so a later identity
@@ -96,6 +99,14 @@ class Binding:
         depth = self.model.spec.depth
         layer = self._layer_number(sym.layer, depth)
         name, accent = sym.name, sym.accent
+        family = self.families.get((name, accent))
+        if family is not None and layer is not None:
+            variable, definition, source = family
+            return Meaning(
+                at_layer(definition, variable, layer),
+                f"{sym_text(sym)} is {source} at layer {layer} (the author's definition for "
+                "every layer).",
+            )
         if accent == "hat" and name in ("y", "Y") and not sym.layer:
             return Meaning(NodeRef("yhat"))
         if accent:
@@ -309,3 +320,21 @@ class Binding:
 
 def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def at_layer(expr: Expr, variable: str, layer: int) -> Expr:
+    """``expr`` with the layer variable (``Z_ℓ``, ``Z^{(ℓ)}``) set to ``layer``."""
+
+    def fn(node: Expr) -> Expr | None:
+        if (
+            isinstance(node, Indexed)
+            and isinstance(node.base, Sym)
+            and node.indices == (variable,)
+            and not node.base.layer
+        ):
+            return replace(node.base, layer=str(layer))
+        if isinstance(node, Sym) and node.layer == variable:
+            return replace(node, layer=str(layer))
+        return None
+
+    return map_tree(expr, fn)

@@ -84,6 +84,43 @@ def is_claim(chain: Chain) -> bool:
     )
 
 
+def _derivative_families(
+    chains: list[Chain], binding: Binding
+) -> dict[tuple[str, str], tuple[str, Expr, str]]:
+    """``E_ℓ := m ∂L/∂Z_ℓ``, ``g^{(l)} = ∂L/∂u^{(l)}``: a name without a meaning of its own
+    (not δ, dZ, z, a …) defined as a derivative for a general layer — its uses at concrete
+    layers (``E_3 = Ŷ − Y``) are claims about it."""
+    out: dict[tuple[str, str], tuple[str, Expr, str]] = {}
+    for chain in chains:
+        lhs, first = chain.lhs.expr, chain.rhs[0] if chain.rhs else None
+        if first is None or first.expr is None or not has_deriv(first.expr):
+            continue
+        if (
+            isinstance(lhs, Indexed)
+            and isinstance(lhs.base, Sym)
+            and len(lhs.indices) == 1
+            and not lhs.base.layer  # δ_{3_m} is an entry of δ₃, not a family
+        ):
+            base, variable = lhs.base, lhs.indices[0]
+        elif isinstance(lhs, Sym):
+            base, variable = lhs, lhs.layer
+        else:
+            continue
+        if not variable.isalpha() or variable == "L" or base.name.startswith("d"):
+            continue
+        if binding.convention(replace(base, layer="1")) is None:
+            out[(base.name, base.accent)] = (variable, first.expr, first.source.strip())
+    return out
+
+
+def _of_family(chain: Chain, binding: Binding) -> bool:
+    """``E_3 = Ŷ − Y`` where ``E_ℓ`` names a derivative: a claim about E₃."""
+    lhs = chain.lhs.expr
+    return (
+        isinstance(lhs, Sym) and lhs.layer.isdigit() and (lhs.name, lhs.accent) in binding.families
+    )
+
+
 def _named_claim(chain: Chain) -> list[Chain]:
     """``g₃ = ∂L/∂z₃ = p − y`` or ``J₃ := ∂ŷ/∂a₂ = W₃``: a name for a derivative, then a
     claim about the derivative. The name is a definition (bound as any other); the rest,
@@ -166,11 +203,14 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     unify_statement(chains, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
+    binding.families.update(_derivative_families(chains, binding))
     _bind_definitions(chains, binding, options, notes, assumptions)
     claims = [
         (i, claim)
         for i, c in enumerate(chains)
-        for claim in ([update_claim(c)] if is_claim(c) else _named_claim(c))
+        for claim in (
+            [update_claim(c)] if is_claim(c) or _of_family(c, binding) else _named_claim(c)
+        )
     ]
     for _, chain in claims:
         if is_update_truth(chain):
@@ -301,7 +341,7 @@ def _bind_definitions(
         items.append((parse_math(left).expr, parse_math(right).expr, f"--define {text.strip()}"))
     for chain in chains:
         lhs = chain.lhs.expr
-        if lhs is None or is_claim(chain) or has_deriv(lhs):
+        if lhs is None or is_claim(chain) or has_deriv(lhs) or _of_family(chain, binding):
             continue
         base = lhs.base if isinstance(lhs, Indexed) else lhs
         if not isinstance(base, Sym) or not chain.rhs or chain.rhs[0].expr is None:
