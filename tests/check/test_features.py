@@ -367,3 +367,15 @@ $$E_1 = (E_2 W_2^\top) \odot H_1$$
     report = check(text, model="softmax(tanh(X W1) W2)")
     assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
     assert any("for every layer" in a for a in report.assumptions)
+
+
+def test_a_name_defined_in_words_as_a_gradient() -> None:
+    text = r"""The network is $h = \tanh(W_1 x)$, $\hat y = W_2 h$ with the squared error
+$L = \tfrac12 \lVert \hat y - y \rVert^2$. Write $u_\ell$ for the pre-activation of layer
+$\ell$; $g_\ell$ denotes the gradient of the loss with respect to $u_\ell$.
+$$g_2 = \hat y - y$$
+$$g_1 = (1 - h \odot h) \odot W_2^\top g_2$$
+$$g_1 = h \odot W_2^\top g_2$$
+"""
+    report = check(text, model="identity(W2 tanh(W1 x))", loss="mse")
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]

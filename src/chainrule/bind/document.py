@@ -113,6 +113,33 @@ def _derivative_families(
     return out
 
 
+def _families_in_words(
+    doc: Document, binding: Binding
+) -> dict[tuple[str, str], tuple[str, Expr, str]]:
+    """A name defined in words ("g_ℓ denotes the gradient of the loss with respect to u_ℓ"):
+    the family g_ℓ = ∂L/∂u_ℓ."""
+    from chainrule.reader.parse import parse_math  # the reader's expression parser
+
+    out: dict[tuple[str, str], tuple[str, Expr, str]] = {}
+    for a in doc.assumptions:
+        if a.kind != "gradient":
+            continue
+        try:
+            name, wrt = parse_math(a.subject).expr, parse_math(a.value).expr
+        except ChainruleError:
+            continue
+        if isinstance(name, Indexed) and isinstance(name.base, Sym) and len(name.indices) == 1:
+            base, variable = name.base, name.indices[0]
+        elif isinstance(name, Sym) and name.layer:
+            base, variable = name, name.layer
+        else:
+            continue
+        if variable.isalpha() and binding.convention(replace(base, layer="1")) is None:
+            deriv = Deriv(Sym("L"), wrt)
+            out[(base.name, base.accent)] = (variable, deriv, f"∂L/∂{a.value} (from the text)")
+    return out
+
+
 def _of_family(chain: Chain, binding: Binding) -> bool:
     """``E_3 = Ŷ − Y`` where ``E_ℓ`` names a derivative: a claim about E₃."""
     lhs = chain.lhs.expr
@@ -204,6 +231,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     binding.families.update(_derivative_families(chains, binding))
+    binding.families.update(_families_in_words(doc, binding))
     _bind_definitions(chains, binding, options, notes, assumptions)
     claims = [
         (i, claim)

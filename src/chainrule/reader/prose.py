@@ -92,6 +92,14 @@ _ACTIVATION = re.compile(
     r"(?(apposition)(?!\s*(?:function\s*)?\x01)(?=\s*(?:[.,;:)]|and\b|$)))",
     re.IGNORECASE,
 )
+_GRADIENT = re.compile(
+    # "g_ℓ denotes the gradient of the loss with respect to u_ℓ" (a name defined in words)
+    r"(?P<subj>\x01\x02*\x01)\s+(?:denotes?|is|stands\s+for|will\s+denote)\s+the\s+"
+    r"(?:gradient|derivative|partial\s+derivative)\s+of\s+the\s+(?:loss|cost|objective)\s+"
+    r"(?:\(\x01\x02*\x01\)\s+)?(?:with\s+respect\s+to|w\.?r\.?t\.?)\s+"
+    r"(?:the\s+\w+\s+)?(?P<wrt>\x01\x02*\x01)",
+    re.IGNORECASE,
+)
 _ONE_HOT = re.compile(
     _SUBJ + r"(?:" + _IS + r"(?:an?\s+|the\s+)?|\s+)one[- ]hot"
     r"|one[- ]hot\s+(?:encoded\s+)?(?:labels?|vectors?|targets?|encodings?)?\s*"
@@ -333,6 +341,12 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _ONE_HOT.finditer(flat):
             name, _ = subject(m)
             out.append(_at("one_hot", name, "", s.start, m, sentence))
+        for m in _GRADIENT.finditer(flat):
+            _, body = subject(m)
+            wrt = by_start.get(m.start("wrt"))
+            if wrt is not None:
+                value = text[wrt.body_start : wrt.body_end]
+                out.append(_at("gradient", body.strip(), value.strip(), s.start, m, sentence))
     return out
 
 
