@@ -19,7 +19,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "check"
 DOCS = json.loads((CORPUS / "labels.json").read_text())
 HELDOUT_DOCS = [
     (folder, doc)
-    for folder in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+    for folder in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
     for doc in json.loads((CORPUS.parent / folder / "labels.json").read_text())
 ]
 

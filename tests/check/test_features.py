@@ -379,3 +379,16 @@ $$g_1 = h \odot W_2^\top g_2$$
 """
     report = check(text, model="identity(W2 tanh(W1 x))", loss="mse")
     assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
+
+
+def test_a_general_layer_definition_is_matched_at_every_layer() -> None:
+    """Goodfellow's ``a^{(k)} = b^{(k)} + W^{(k)} h^{(k-1)}``: here a is the pre-activation,
+    so ∇_{a^{(2)}} J is the error at z₂, not at the usual a₂."""
+    text = r"""We follow the book: $a^{(k)} = b^{(k)} + W^{(k)} h^{(k-1)}$, $h^{(k)} = f(a^{(k)})$,
+$h^{(0)} = x$, $f$ is the ReLU, and $\hat y = \mathrm{softmax}(a^{(2)})$.
+$$\nabla_{a^{(2)}} J = \hat y - y$$
+$$\nabla_{a^{(1)}} J = (W^{(2)\top} (\hat y - y)) \odot \mathbb{1}[a^{(1)} > 0]$$
+"""
+    report = check(text, model="softmax(W2 relu(W1 x + b1) + b2)")
+    assert [s.verdict for s in report.steps] == ["correct", "correct"]
+    assert any("at every layer" in a and "matched by value" in a for a in report.assumptions)

@@ -9,6 +9,7 @@ assumption sentence in the evaluator's ``used`` set, so the report says what it 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -323,7 +324,7 @@ def _sub(n: int) -> str:
 
 
 def at_layer(expr: Expr, variable: str, layer: int) -> Expr:
-    """``expr`` with the layer variable (``Z_ℓ``, ``Z^{(ℓ)}``) set to ``layer``."""
+    """``expr`` with the layer variable (``Z_ℓ``, ``Z^{(ℓ)}``, ``h^{(k-1)}``) set to ``layer``."""
 
     def fn(node: Expr) -> Expr | None:
         if (
@@ -333,8 +334,11 @@ def at_layer(expr: Expr, variable: str, layer: int) -> Expr:
             and not node.base.layer
         ):
             return replace(node.base, layer=str(layer))
-        if isinstance(node, Sym) and node.layer == variable:
-            return replace(node, layer=str(layer))
+        if isinstance(node, Sym) and node.layer:
+            m = re.fullmatch(rf"{re.escape(variable)}\s*(?:([+-])\s*(\d+))?", node.layer)
+            if m:
+                shift = int(m.group(2) or 0) * (-1 if m.group(1) == "-" else 1)
+                return replace(node, layer=str(layer + shift))
         return None
 
     return map_tree(expr, fn)

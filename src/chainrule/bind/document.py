@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from chainrule.bind.binding import Binding, Meaning
+from chainrule.bind.binding import Binding, Meaning, at_layer
 from chainrule.bind.options import CheckOptions
 from chainrule.bind.refs import Const, EntryDef, NodeRef, key, sym_text
 from chainrule.bind.statement import (
@@ -233,6 +233,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     binding.families.update(_derivative_families(chains, binding))
     binding.families.update(_families_in_words(doc, binding))
     _bind_definitions(chains, binding, options, notes, assumptions)
+    _bind_general_definitions(chains, binding, assumptions)
     claims = [
         (i, claim)
         for i, c in enumerate(chains)
@@ -419,6 +420,42 @@ def _bind_definitions(
 def _layer_quantity(sym: Sym) -> bool:
     """``Z₁``, ``a₂``, ``H₃``: a layer's pre-activation or activation by its usual name."""
     return bool(sym.layer) and sym.name in ("z", "Z", "a", "A", "h", "H", "u", "U")
+
+
+def _bind_general_definitions(
+    chains: list[Chain], binding: Binding, assumptions: list[str]
+) -> None:
+    """``a^{(k)} = b^{(k)} + W^{(k)} h^{(k−1)}`` (Goodfellow's a is a pre-activation): a
+    definition for a general layer, tried at every layer and bound by value where it names a
+    node of the network — so the author's a⁽²⁾ is z₂ here, whatever a usually means."""
+    model = binding.model
+    runs = [(leaves, model.forward(leaves)) for leaves in map(model.random_instance, (97, 96))]
+    for chain in chains:
+        lhs = chain.lhs.expr
+        if not isinstance(lhs, Sym) or not chain.rhs or chain.rhs[0].expr is None:
+            continue
+        label = lhs.layer
+        if not re.fullmatch(r"[a-zA-Zℓ]", label) or label == "L" or has_deriv(chain.rhs[0].expr):
+            continue
+        bound = []
+        for layer in range(1, model.spec.depth + 1):
+            rhs = at_layer(chain.rhs[0].expr, label, layer)
+            target = replace(lhs, layer=str(layer))
+            found: set[str] | None = None
+            for leaves, values in runs:
+                data = _definition_value(binding, leaves, values, target, rhs)
+                matches = set() if data is None else set(_matches(values, data, model))
+                found = matches if found is None else found & matches
+            if found and key(target) not in binding.symbols:
+                node = next(n for n in model.nodes if n in found)
+                binding.symbols[key(target)] = Meaning(NodeRef(node))
+                bound.append(f"{sym_text(target)} = {node}")
+        if bound:
+            assumptions.append(
+                f"{chain.lhs.source.strip()} = {chain.rhs[0].source.strip()} at every layer: "
+                + ", ".join(bound)
+                + " (the author's definition, matched by value)."
+            )
 
 
 def _definition_value(

@@ -326,7 +326,7 @@ def d08(c):
                    ((W2.T @ t2) * dact("sigmoid", z1), (W3.T @ t3) * dact("sigmoid", z2)))),
         chain(line(24, r"\frac{\partial C}{\partial b^l_j} &= \delta^l_j \tag{BP3} \\", (c.g("b1"), c.g("b2"), c.g("b3")), ts)),
         chain(line(25, r"\frac{\partial C}{\partial w^l_{jk}} &= a^{l-1}_k\, \delta^l_j \tag{BP4}",
-                   (c.g("W1"), c.g("W2"), c.g("W3")), tuple(ein("k,j->jk", a, t) for a, t in zip(acts, ts)))),
+                   (c.g("W1"), c.g("W2"), c.g("W3")), tuple(ein("k,j->jk", a, t) for a, t in zip(acts, ts, strict=True)))),
         chain(line(27, r"For the sigmoid, $\sigma'(z) = \sigma(z)(1-\sigma(z))$", *at([sig_d(z1), sig_d(z2), sig_d(z3)]))),
         chain(line(31, r"\delta^3 &= (a^3 - y) \odot a^3 \odot (1 - a^3) \\", t3, d3)),
         chain(line(32, r"\delta^2 &= \big((w^3)^T \delta^3\big) \odot a^2 \odot (1 - a^2) \\", t2, d2)),
