@@ -392,3 +392,19 @@ $$\nabla_{a^{(1)}} J = (W^{(2)\top} (\hat y - y)) \odot \mathbb{1}[a^{(1)} > 0]$
     report = check(text, model="softmax(W2 relu(W1 x + b1) + b2)")
     assert [s.verdict for s in report.steps] == ["correct", "correct"]
     assert any("at every layer" in a and "matched by value" in a for a in report.assumptions)
+
+
+def test_nielsens_notation() -> None:
+    """Layer superscripts (``a^l``, ``w^{l+1}``, ``\\delta^L_j``) and ``w^l_{jk}``, the weight
+    from neuron k below to neuron j; BP1–BP4 checked at every layer."""
+    text = r"""Nielsen's notation: $z^l = w^l a^{l-1} + b^l$, $a^l = \sigma(z^l)$, $a^0 = x$,
+$L = 2$, quadratic cost $C = \tfrac12 \lVert y - a^L \rVert^2$,
+and $\delta^l = \partial C/\partial z^l$.
+$$\delta^L = (a^L - y) \odot \sigma'(z^L)$$
+$$\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)$$
+$$\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j$$
+$$\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_j \delta^l_k$$
+"""
+    report = check(text, model="sigmoid(W2 sigmoid(W1 x + b1) + b2)", loss="mse")
+    verdicts = [s.verdict for s in report.steps]
+    assert verdicts[:3] == ["correct"] * 3 and verdicts[3] != "correct"

@@ -140,6 +140,11 @@ class Binding:
                 f"{sym_text(sym)} is the weight vector of the one-unit layer {layer} "
                 f"(W{_sub(layer)} = {sym_text(sym)}ᵀ).",
             )
+        if name == "w" and f"W{layer}" in self.model.nodes:
+            # Nielsen's w^l: the weight matrix, w^l_{jk} from neuron k below to neuron j
+            return Meaning(
+                NodeRef(f"W{layer}"), f"{sym_text(sym)} is the weight matrix W{_sub(layer)}."
+            )
         if name in ("z", "Z"):
             return Meaning(NodeRef(f"z{layer}"), "") if 1 <= layer <= depth else None
         if name in ("u", "U") and 1 <= layer <= depth:

@@ -728,7 +728,25 @@ class Assembler:
                     f"`{expr.name}^{{({value.text})}}`, not a power",
                 )
                 return replace(expr, layer=value.text, span=span)
+        nielsen = self._nielsen_layer(expr, post)
+        if nielsen is not None:
+            return nielsen
         return Pow(expr, value, span=span)
+
+    def _nielsen_layer(self, expr: Expr, post: Post) -> Expr | None:
+        """``a^l``, ``w^{l+1}``, ``\\delta^L_j``: Nielsen's layer superscripts on a layer's
+        quantities, read as layer labels (a power by l, or L, of an activation is not a
+        thing people write)."""
+        assert post.script is not None
+        text = self.ctx.source(post.script.span).strip("{} ").replace("\\ell", "ell")
+        m = _NIELSEN_LAYER.fullmatch(text)
+        base = expr.base if isinstance(expr, Indexed) else expr
+        if m is None or not isinstance(base, Sym) or base.layer or base.name not in _LAYERED:
+            return None
+        label = text.replace(" ", "")
+        self.ctx.note(post.span, f"read `^{text}` as the layer label {label}, not a power")
+        named = replace(base, layer=label)
+        return Indexed(named, expr.indices, span=expr.span) if isinstance(expr, Indexed) else named
 
     def _layer_then_transpose(self, post: Post) -> tuple[str, str] | None:
         """A superscript ``(l)T``/``[l]T`` or ``[l]2``: the layer label and what follows it."""
@@ -805,6 +823,11 @@ def _glued_wrt(unit: object) -> Sym | None:
     if isinstance(unit, Sym) and len(unit.name) > 2 and unit.name[0] == "d" and not unit.accent:
         return replace(unit, name=unit.name[1:])
     return None
+
+
+_NIELSEN_LAYER = re.compile(r"(?:l|L|ell|k)(?:\s*[+-]\s*1)?")
+_LAYERED = frozenset({"a", "z", "w", "W", "b", "h", "delta", "A", "Z", "H", "Delta"})
+"""Names that stand for a layer's quantities, whose superscript l is a layer label."""
 
 
 def _written(op: str) -> str:
