@@ -728,7 +728,8 @@ class Assembler:
                     f"`{expr.name}^{{({value.text})}}`, not a power",
                 )
                 return replace(expr, layer=value.text, span=span)
-        nielsen = self._nielsen_layer(expr, post)
+        grouped = self.ctx.source(Span(span.start, post.span.start)).rstrip().endswith(")")
+        nielsen = None if grouped else self._nielsen_layer(expr, post)  # `(a)^l` is a power
         if nielsen is not None:
             return nielsen
         return Pow(expr, value, span=span)

@@ -369,7 +369,10 @@ class _Printer:
             if plain and all(c in _SUP_TEXT for c in plain):
                 return self.base(b, raised=True) + "".join(_SUP_TEXT[c] for c in plain)
             return f"{self.base(b, raised=True)}^({self.show(e, 0)})"
-        return f"{self.base(b, raised=True)}^{{{self.show(e, 0)}}}"
+        base = self.base(b, raised=True)
+        if isinstance(b, Sym | Indexed) and isinstance(e, Sym) and not e.layer and not e.accent:
+            base = self.paren(base)  # `(a)^{l}`: `a^{l}` would read as layer l's a (Nielsen)
+        return f"{base}^{{{self.show(e, 0)}}}"
 
     def call(self, e: Call) -> tuple[str, int]:
         args = ", ".join(self.show(a, 0) for a in e.args)
