@@ -408,3 +408,15 @@ $$\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_j \delta^l_k$$
     report = check(text, model="sigmoid(W2 sigmoid(W1 x + b1) + b2)", loss="mse")
     verdicts = [s.verdict for s in report.steps]
     assert verdicts[:3] == ["correct"] * 3 and verdicts[3] != "correct"
+
+
+def test_code_style_notes_that_say_dq_means_dj_dq() -> None:
+    """ "dQ means dJ/dQ": dZ is the mean cost's derivative from the start, so a dZ without
+    the 1/m is wrong (not excused by the per-example convention)."""
+    text = """examples are columns, J is the mean cross-entropy
+notation: dQ means dJ/dQ, same shape as Q.
+    dZ2 = A2 - Y
+    dZ2 = (1/m) (A2 - Y)
+"""
+    report = check(text, model="softmax(W2 tanh(W1 X + b1) + b2)")
+    assert [s.verdict for s in report.steps] == ["incorrect", "correct"]

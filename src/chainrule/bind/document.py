@@ -325,6 +325,13 @@ def _bind_prose(
             )
         if a.kind == "kronecker":
             _kronecker_note(a.value, a.sentence, a.span, notes)
+        if a.kind == "mean_gradients" and binding.model.dims.batch is not None:
+            # "dQ means dJ/dQ": the batch's dZ, dA are the mean cost's, from the start
+            binding.per_example, binding.per_example_settled = False, True
+            assumptions.append(
+                "dZ, dA … are derivatives of the mean cost J, with the 1/m inside (the text "
+                "says dQ means dJ/dQ)."
+            )
         if a.kind == "activation" and re.fullmatch(r"[A-Za-z]+", a.subject):
             # "f, the hyperbolic tangent": the text's word outranks a guess from the usual
             # names or from the author's own (possibly wrong) derivative of f

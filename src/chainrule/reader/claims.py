@@ -53,7 +53,8 @@ class Assumption:
     ``kind``: ``label_index`` (subject ``j``), ``kronecker`` (subject ``delta``),
     ``activation`` (subject ``sigma``, value ``sigmoid``), ``one_hot`` (subject ``y``),
     ``dims`` (subject ``W_3``, value ``k x d_2``), ``gradient`` (subject ``g_\\ell``, value
-    ``u_\\ell``: "g_ℓ denotes the gradient of the loss with respect to u_ℓ").
+    ``u_\\ell``: "g_ℓ denotes the gradient of the loss with respect to u_ℓ"),
+    ``mean_gradients`` ("dQ means dJ/dQ": code-style dX are the mean cost's derivatives).
     """
 
     kind: str

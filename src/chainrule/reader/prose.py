@@ -100,6 +100,11 @@ _GRADIENT = re.compile(
     r"(?:the\s+\w+\s+)?(?P<wrt>\x01\x02*\x01)",
     re.IGNORECASE,
 )
+_MEAN_GRADIENTS = re.compile(
+    # "dQ means dJ/dQ" (code-style notes): every dX is the mean cost's ∂J/∂X
+    r"\bd(?P<q>[A-Za-z])\s+(?:means|denotes|is|stands\s+for)\s+(?:d|∂|\\partial\s*)J\s*/\s*"
+    r"(?:d|∂|\\partial\s*)(?P=q)\b"
+)
 _ONE_HOT = re.compile(
     _SUBJ + r"(?:" + _IS + r"(?:an?\s+|the\s+)?|\s+)one[- ]hot"
     r"|one[- ]hot\s+(?:encoded\s+)?(?:labels?|vectors?|targets?|encodings?)?\s*"
@@ -341,6 +346,8 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _ONE_HOT.finditer(flat):
             name, _ = subject(m)
             out.append(_at("one_hot", name, "", s.start, m, sentence))
+        for m in _MEAN_GRADIENTS.finditer(flat):
+            out.append(_at("mean_gradients", "d", "", s.start, m, sentence))
         for m in _GRADIENT.finditer(flat):
             _, body = subject(m)
             wrt = by_start.get(m.start("wrt"))
