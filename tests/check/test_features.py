@@ -420,3 +420,16 @@ notation: dQ means dJ/dQ, same shape as Q.
 """
     report = check(text, model="softmax(W2 tanh(W1 X + b1) + b2)")
     assert [s.verdict for s in report.steps] == ["incorrect", "correct"]
+
+
+def test_digit_layer_superscripts_in_a_document_that_writes_a_to_the_l() -> None:
+    """Nielsen writes ``a^l`` for layer l, so ``δ^2`` and ``(w^3)^T`` there are layers 2 and
+    3, not powers."""
+    text = r"""With $z^l = w^l a^{l-1}$ and $a^l = \sigma(z^l)$, $a^0 = x$, quadratic cost
+$C = \tfrac12 \lVert a^2 - y \rVert^2$:
+$$\delta^2 = (a^2 - y) \odot a^2 \odot (1 - a^2)$$
+$$\delta^1 = \big((w^2)^T \delta^2\big) \odot a^1 \odot (1 - a^1)$$
+$$\frac{\partial C}{\partial w^2} = \delta^2 (a^1)^T$$
+"""
+    report = check(text, model="sigmoid(W2 sigmoid(W1 x))", loss="mse")
+    assert [s.verdict for s in report.steps] == ["correct"] * 3

@@ -46,6 +46,7 @@ from chainrule.reader.ast import (
 )
 from chainrule.reader.claims import Note
 from chainrule.reader.lexer import MathSyntaxError
+from chainrule.reader.macros import LAYER_SUPERSCRIPTS
 from chainrule.reader.raw import (
     DerivOpAtom,
     GroupAtom,
@@ -741,6 +742,8 @@ class Assembler:
         assert post.script is not None
         text = self.ctx.source(post.script.span).strip("{} ").replace("\\ell", "ell")
         m = _NIELSEN_LAYER.fullmatch(text)
+        if m is None and text.isdigit() and LAYER_SUPERSCRIPTS.get():
+            m = re.fullmatch(r"\d", text)  # `a^3` in a document that writes `a^l`: layer 3
         base = expr.base if isinstance(expr, Indexed) else expr
         if m is None or not isinstance(base, Sym) or base.layer or base.name not in _LAYERED:
             return None

@@ -20,6 +20,20 @@ MAX_MACRO_DEPTH = 8
 MACROS: ContextVar[dict[str, str] | None] = ContextVar("chainrule_macros", default=None)
 """The macros of the document being read: name (without the backslash) → body."""
 
+LAYER_SUPERSCRIPTS: ContextVar[bool] = ContextVar("chainrule_layer_superscripts", default=False)
+"""The document being read writes layers as superscripts (Nielsen: ``a^l``, ``w^{l+1}``), so
+``a^3`` there is layer 3's a, not a cube."""
+
+_NIELSEN = re.compile(
+    r"(?:\\delta|\\Delta|(?<![A-Za-z\\])[azwbh])\^\{?(?:l|L|\\ell)(?:\s*[+-]\s*1)?\}?"
+)
+
+
+def writes_layer_superscripts(text: str) -> bool:
+    """Whether ``text`` uses Nielsen's layer superscripts at least twice (``a^l``, ``δ^{l+1}``)."""
+    return len(_NIELSEN.findall(text)) >= 2
+
+
 _DEFINITION = re.compile(
     r"\\(?P<kind>newcommand\*?|renewcommand\*?|providecommand\*?|def|DeclareMathOperator\*?)"
     r"\s*(?:\{\s*\\(?P<braced>[A-Za-z]+)\s*\}|\\(?P<bare>[A-Za-z]+))\s*(?P<args>\[)?"

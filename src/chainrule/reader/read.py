@@ -20,7 +20,12 @@ from chainrule.errors import ParseError
 from chainrule.reader.ast import Expr, Span
 from chainrule.reader.claims import Assumption, Chain, Document, Note
 from chainrule.reader.documents import Source, load
-from chainrule.reader.macros import MACROS, find_macros
+from chainrule.reader.macros import (
+    LAYER_SUPERSCRIPTS,
+    MACROS,
+    find_macros,
+    writes_layer_superscripts,
+)
 from chainrule.reader.parse import MathSyntaxError, parse_math
 from chainrule.reader.prose import assumptions, intros, memberships, sentences
 from chainrule.reader.regions import Region, mask_comments, scan
@@ -60,9 +65,11 @@ def read_document(
     src = load(source, kind=kind, path=path)
     # The document's own macros (\newcommand{\one}{\mathbf{1}}) are read wherever it uses them.
     token = MACROS.set(find_macros(src.text))
+    layers = LAYER_SUPERSCRIPTS.set(writes_layer_superscripts(src.text))
     try:
         return _read(src)
     finally:
+        LAYER_SUPERSCRIPTS.reset(layers)
         MACROS.reset(token)
 
 
