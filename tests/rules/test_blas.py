@@ -67,6 +67,9 @@ def test_gemm_into_reads_reversed_and_strided_vectors() -> None:
     np.testing.assert_allclose(c, left @ right, rtol=1e-15)
 
 
+_SQUARE = np.zeros((3, 3))
+
+
 @pytest.mark.parametrize(
     ("c", "left", "right", "words"),
     [
@@ -74,6 +77,7 @@ def test_gemm_into_reads_reversed_and_strided_vectors() -> None:
         (np.zeros((3, 8))[:, ::2], np.zeros((3, 2)), np.zeros((2, 4)), "rows are contiguous"),
         (np.zeros((3, 4), np.int64), np.zeros((3, 2)), np.zeros((2, 4)), "float32 or float64"),
         (np.zeros((3, 4)), np.zeros((3, 2)), np.zeros((5, 4)), "do not make"),
+        (_SQUARE, _SQUARE[:, :2], _SQUARE[:2], "also one of its factors"),
     ],
 )
 def test_gemm_into_refuses_what_it_cannot_write(

@@ -57,7 +57,7 @@ def gemm_into(c: Array, left: Array, right: Array, alpha: float, beta: float) ->
 
     Args:
         c: float32 or float64 ``(p, q)`` whose rows are contiguous, such as a C-contiguous
-            array or a block of its rows or columns.
+            array or a block of its rows or columns; not overlapping ``left`` or ``right``.
         left: ``(p, k)`` of c's dtype, any strides (copied if BLAS cannot read it as is).
         right: ``(k, q)`` likewise.
         alpha: the product's factor.
@@ -77,6 +77,8 @@ def gemm_into(c: Array, left: Array, right: Array, alpha: float, beta: float) ->
     ld_c = _leading(c.shape, c.strides, c.itemsize)
     if ld_c is None:
         raise ValueError("gemm_into writes an array whose rows are contiguous.")
+    if np.may_share_memory(c, left) or np.may_share_memory(c, right):
+        raise ValueError("gemm_into writes into an array that is also one of its factors.")
     if left.dtype != c.dtype or right.dtype != c.dtype:
         left, right = left.astype(c.dtype), right.astype(c.dtype)
     n = lib.int_type
