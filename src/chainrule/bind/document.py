@@ -95,22 +95,31 @@ def _derivative_families(
         lhs, first = chain.lhs.expr, chain.rhs[0] if chain.rhs else None
         if first is None or first.expr is None or not has_deriv(first.expr):
             continue
-        if (
-            isinstance(lhs, Indexed)
-            and isinstance(lhs.base, Sym)
-            and len(lhs.indices) == 1
-            and not lhs.base.layer  # δ_{3_m} is an entry of δ₃, not a family
-        ):
-            base, variable = lhs.base, lhs.indices[0]
-        elif isinstance(lhs, Sym):
-            base, variable = lhs, lhs.layer
-        else:
+        named = _family_name(lhs, binding)
+        if named is None or named[1] == "L" or named[0].name.startswith("d"):
             continue
-        if not variable.isalpha() or variable == "L" or base.name.startswith("d"):
-            continue
-        if binding.convention(replace(base, layer="1")) is None:
-            out[(base.name, base.accent)] = (variable, first.expr, first.source.strip())
+        base, variable = named
+        out[(base.name, base.accent)] = (variable, first.expr, first.source.strip())
     return out
+
+
+def _family_name(name: Expr | None, binding: Binding) -> tuple[Sym, str] | None:
+    """``g_ℓ``, ``g^{(l)}``: a name for a general layer (its base and layer letter), when the
+    name means nothing of its own at a concrete layer."""
+    if (
+        isinstance(name, Indexed)
+        and isinstance(name.base, Sym)
+        and len(name.indices) == 1
+        and not name.base.layer  # δ_{3_m} is an entry of δ₃, not a family
+    ):
+        base, variable = name.base, name.indices[0]
+    elif isinstance(name, Sym):
+        base, variable = name, name.layer
+    else:
+        return None
+    if not variable.isalpha() or binding.convention(replace(base, layer="1")) is not None:
+        return None
+    return base, variable
 
 
 def _families_in_words(
@@ -128,13 +137,9 @@ def _families_in_words(
             name, wrt = parse_math(a.subject).expr, parse_math(a.value).expr
         except ChainruleError:
             continue
-        if isinstance(name, Indexed) and isinstance(name.base, Sym) and len(name.indices) == 1:
-            base, variable = name.base, name.indices[0]
-        elif isinstance(name, Sym) and name.layer:
-            base, variable = name, name.layer
-        else:
-            continue
-        if variable.isalpha() and binding.convention(replace(base, layer="1")) is None:
+        named = _family_name(name, binding)
+        if named is not None:
+            base, variable = named
             deriv = Deriv(Sym("L"), wrt)
             out[(base.name, base.accent)] = (variable, deriv, f"∂L/∂{a.value} (from the text)")
     return out
@@ -332,13 +337,6 @@ def _bind_prose(
                 "dZ, dA … are derivatives of the mean cost J, with the 1/m inside (the text "
                 "says dQ means dJ/dQ)."
             )
-        if a.kind == "activation" and re.fullmatch(r"[A-Za-z]+", a.subject):
-            # "f, the hyperbolic tangent": the text's word outranks a guess from the usual
-            # names or from the author's own (possibly wrong) derivative of f
-            binding.function_names[a.subject] = a.value
-            binding.functions[a.subject] = Meaning(
-                Sym(a.subject), f"{a.subject} is the {a.value} (from the text)."
-            )
 
 
 def _kronecker_note(
@@ -386,8 +384,7 @@ def _bind_definitions(
         assert rhs0 is not None
         items.append((lhs, rhs0, chain.rhs[0].source.strip()))
     model = binding.model
-    instances = [model.random_instance(seed) for seed in (99, 98)]
-    runs = [(leaves, model.forward(leaves)) for leaves in instances]
+    runs = _runs(model, (99, 98))
     for lhs, rhs, source in items:
         base = lhs.base if isinstance(lhs, Indexed) else lhs
         if not isinstance(base, Sym):
@@ -395,19 +392,10 @@ def _bind_definitions(
         own_name = base.name in ("x", "y", "L", "J", "E", "W", "b") or base.accent == "hat"
         if own_name and binding.convention(base) is not None and key(base) not in binding.symbols:
             continue  # the problem's own names are not redefined
-        candidates: set[str] | None = None
-        unreadable = False
-        for leaves, values in runs:
-            data = _definition_value(binding, leaves, values, lhs, rhs)
-            if data is None:
-                candidates, unreadable = set(), True
-                break
-            found = set(_matches(values, data, model))
-            candidates = found if candidates is None else candidates & found
+        candidates = _nodes_by_value(binding, runs, lhs, rhs)
         if candidates:
-            node = next(n for n in model.nodes if n in candidates)
-            binding.symbols[key(base)] = Meaning(NodeRef(node))
-        elif (unreadable or _layer_quantity(base)) and binding.convention(base) is not None:
+            binding.symbols[key(base)] = Meaning(NodeRef(candidates[0]))
+        elif (candidates is None or _layer_quantity(base)) and binding.convention(base) is not None:
             # `Z₁ = X W₁ + 𝟏b₁ᵀ` that chainrule cannot evaluate (or reads as something that
             # is no quantity of the network): Z₁ keeps its meaning, the network's Z₁
             continue
@@ -436,7 +424,7 @@ def _bind_general_definitions(
     definition for a general layer, tried at every layer and bound by value where it names a
     node of the network — so the author's a⁽²⁾ is z₂ here, whatever a usually means."""
     model = binding.model
-    runs = [(leaves, model.forward(leaves)) for leaves in map(model.random_instance, (97, 96))]
+    runs = _runs(model, (97, 96))
     for chain in chains:
         lhs = chain.lhs.expr
         if not isinstance(lhs, Sym) or not chain.rhs or chain.rhs[0].expr is None:
@@ -448,13 +436,9 @@ def _bind_general_definitions(
         for layer in range(1, model.spec.depth + 1):
             rhs = at_layer(chain.rhs[0].expr, label, layer)
             target = replace(lhs, layer=str(layer))
-            found: set[str] | None = None
-            for leaves, values in runs:
-                data = _definition_value(binding, leaves, values, target, rhs)
-                matches = set() if data is None else set(_matches(values, data, model))
-                found = matches if found is None else found & matches
+            found = _nodes_by_value(binding, runs, target, rhs)
             if found and key(target) not in binding.symbols:
-                node = next(n for n in model.nodes if n in found)
+                node = found[0]
                 binding.symbols[key(target)] = Meaning(NodeRef(node))
                 bound.append(f"{sym_text(target)} = {node}")
         if bound:
@@ -463,6 +447,27 @@ def _bind_general_definitions(
                 + ", ".join(bound)
                 + " (the author's definition, matched by value)."
             )
+
+
+_Run = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+
+
+def _runs(model: Model, seeds: tuple[int, ...]) -> list[_Run]:
+    """Random instances of the network's leaves, each with its forward pass."""
+    return [(leaves, model.forward(leaves)) for leaves in map(model.random_instance, seeds)]
+
+
+def _nodes_by_value(binding: Binding, runs: list[_Run], lhs: Expr, rhs: Expr) -> list[str] | None:
+    """The network's nodes (in the model's order) equal to the definition ``lhs = rhs`` on
+    every run; None when its right side cannot be evaluated."""
+    found: set[str] | None = None
+    for leaves, values in runs:
+        data = _definition_value(binding, leaves, values, lhs, rhs)
+        if data is None:
+            return None
+        matches = set(_matches(values, data, binding.model))
+        found = matches if found is None else found & matches
+    return [n for n in binding.model.nodes if found and n in found]
 
 
 def _definition_value(

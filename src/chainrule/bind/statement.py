@@ -185,7 +185,9 @@ def find_model(
     doc: Document,
 ) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
     fn_names, fn_notes = _identify_functions(chains)
-    for a in doc.assumptions:  # "f, the hyperbolic tangent": the text's own word first
+    # "f, the hyperbolic tangent": the text's word outranks a guess from the usual names or
+    # from the author's own (possibly wrong) derivative of f
+    for a in doc.assumptions:
         if a.kind == "activation" and re.fullmatch(r"[A-Za-z]+", a.subject):
             fn_names[a.subject] = a.value
             fn_notes[a.subject] = f"{a.subject} is the {a.value} (from the text)."
