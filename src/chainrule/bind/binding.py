@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 SymKey = tuple[str, str, str]
 
+# How a batched δ was read, in its assumption sentence: the judge finds the reading by these.
+SUMMED_LOSS = "the derivative of the summed loss"
+MEAN_COST = "the derivative of the mean cost"
+
 # Functions every reader knows by name.
 KNOWN_FUNCTIONS = {
     "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
@@ -163,14 +167,11 @@ class Binding:
             if batch is not None:
                 return Meaning(
                     Mul((Const(float(batch), "m"), Deriv(Sym("L"), NodeRef(f"z{layer}")))),
-                    f"{sym_text(sym)} is the per-example error m·∂J/∂Z{_sub(layer)} (the "
-                    "derivative of the summed loss), as in batched derivations.",
+                    f"{sym_text(sym)} is the per-example error m·∂J/∂Z{_sub(layer)} "
+                    f"({SUMMED_LOSS}), as in batched derivations.",
                 )
             if self.model.dims.batch is not None:
-                note = (
-                    f"{sym_text(sym)} is ∂J/∂Z{_sub(layer)}, the derivative of the mean cost "
-                    "(the 1/m inside it)."
-                )
+                note = f"{sym_text(sym)} is ∂J/∂Z{_sub(layer)}, {MEAN_COST} (the 1/m inside it)."
             else:
                 note = (
                     f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} (the gradient of "

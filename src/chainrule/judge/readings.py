@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
+
 if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
     from chainrule.reader.claims import Side
@@ -97,9 +99,9 @@ def twice(v: StepVerdict, lhs: SideResult, rhs: SideResult) -> StepVerdict | Non
 
 def summed_notes(used: set[str]) -> set[str]:
     """The assumption sentences that read a batched error signal as m·∂J/∂Z (per example)."""
-    return {note for note in used if "derivative of the summed loss" in note}
+    return {note for note in used if SUMMED_LOSS in note}
 
 
 def mean_notes(used: set[str]) -> set[str]:
     """The assumption sentences that read a batched error signal as ∂J/∂Z (mean cost)."""
-    return {note for note in used if "derivative of the mean cost" in note}
+    return {note for note in used if MEAN_COST in note}
