@@ -31,6 +31,16 @@ from chainrule.judge.readings import mean_reading, numerator_reading, summed_not
 from chainrule.reader.ast import Call, Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
+# The layout a right line was read in (compare.Outcome.layout), as its stated assumption.
+_LAYOUT_NOTES = {
+    "denominator": "this Jacobian is read in denominator layout (its transpose).",
+    "elementwise": "a derivative of an elementwise function is read as the vector of its "
+    "entries' derivatives (the Jacobian's diagonal).",
+    "numerator": "∂L/∂W is read in numerator layout here (the transpose of the gradient, "
+    "which has W's shape).",
+    "row-gradient": "this gradient is written as a row vector (numerator layout).",
+}
+
 
 @dataclass(frozen=True)
 class Instance:
@@ -357,22 +367,8 @@ class Judge:
         ):
             out = Outcome(True, rel_error=0.0, layout="numerator")
         if out.ok:
-            if out.layout == "denominator":
-                used = (*used, "this Jacobian is read in denominator layout (its transpose).")
-            elif out.layout == "elementwise":
-                used = (
-                    *used,
-                    "a derivative of an elementwise function is read as the vector of its "
-                    "entries' derivatives (the Jacobian's diagonal).",
-                )
-            elif out.layout == "numerator":
-                used = (
-                    *used,
-                    "∂L/∂W is read in numerator layout here (the transpose of the gradient, "
-                    "which has W's shape).",
-                )
-            elif out.layout == "row-gradient":
-                used = (*used, "this gradient is written as a row vector (numerator layout).")
+            if out.layout in _LAYOUT_NOTES:
+                used = (*used, _LAYOUT_NOTES[out.layout])
             return (
                 StepVerdict(
                     number, k, side, lhs_side, "correct", rel_error=out.rel_error,
