@@ -78,7 +78,3 @@ class SpecError(SourceError):
 
 class ParseError(SourceError):
     """A piece of a document that cannot be read as math."""
-
-
-class CheckTimeout(ChainruleError):
-    """A check that ran past its time bound."""

@@ -59,9 +59,6 @@ class Symbols:
             out.append((self.layout.batch_index, "m"))
         return tuple(out)
 
-    def free_of(self, e: Indexed) -> tuple[str, ...]:
-        return tuple(e.indices)
-
 
 def _sub(level: int) -> str:
     return str(level).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

@@ -8,7 +8,7 @@ itself to every output format, and shows as Markdown in Jupyter (``_repr_markdow
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,11 +123,6 @@ class Derivation:
         )
         console.print(self)
         return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
-
-    def _latex_lines(self) -> Iterator[tuple[Step, Formula]]:
-        for step in self.steps:
-            for f in step.formulas:
-                yield step, f
 
     def to_latex(self) -> str:
         """A LaTeX document body: one ``align*`` per step, matrix form then index form."""

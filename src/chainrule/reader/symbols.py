@@ -164,8 +164,6 @@ RELATION_COMMANDS: dict[str, str] = {
 
 ELLIPSIS_COMMANDS: frozenset[str] = frozenset({"dots", "ldots", "cdots", "dotsc", "dotsb"})
 
-TRANSPOSE_COMMANDS: frozenset[str] = frozenset({"top", "intercal", "T"})
-
 # Unicode characters typed outside LaTeX (chat, notes apps) and their token meaning.
 UNICODE_OPERATORS: dict[str, tuple[str, str]] = {
     "−": ("ADDOP", "-"),
