@@ -325,7 +325,8 @@ class Judge:
             )  # fmt: skip
         res = self.evaluate(side.expr, scopes)
         used = tuple(sorted(lhs_res.used | res.used))
-        carries = previous[0] == "incorrect" and previous[1] is not None
+        # the line only carries the previous line's error: it is wrong in the same way
+        same = previous[0] == "incorrect" and _same_result(previous[1], res)
         if res.error is not None:
             if isinstance(res.error, Unbound):
                 return (
@@ -335,13 +336,6 @@ class Judge:
                     ),
                     res,
                 )  # fmt: skip
-            prev = previous[1]
-            same = (
-                carries
-                and prev is not None
-                and prev.error is not None
-                and prev.error.message == res.error.message
-            )
             if res.error.kind != "index" and not same:
                 # Numbers are the judge: a line chainrule cannot evaluate is not called wrong.
                 return (
@@ -376,14 +370,6 @@ class Judge:
                 ),
                 res,
             )  # fmt: skip
-        prev = previous[1]
-        same = (
-            carries
-            and prev is not None
-            and prev.error is None
-            and len(prev.values) == len(res.values)
-            and all(equal_values(a, b) for a, b in zip(prev.values, res.values, strict=True))
-        )
         message = out.message or "its value differs from the true value of the left-hand side"
         return (
             StepVerdict(
@@ -392,6 +378,17 @@ class Judge:
             ),
             res,
         )  # fmt: skip
+
+
+def _same_result(prev: SideResult | None, res: SideResult) -> bool:
+    """Two sides that fail the same way: the same error, or equal values on every instance."""
+    if prev is None or (prev.error is None) != (res.error is None):
+        return False
+    if prev.error is not None and res.error is not None:
+        return prev.error.message == res.error.message
+    return len(prev.values) == len(res.values) and all(
+        equal_values(a, b) for a, b in zip(prev.values, res.values, strict=True)
+    )
 
 
 def _partial_style(lhs: Expr | None) -> bool:
