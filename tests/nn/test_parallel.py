@@ -31,10 +31,15 @@ def _batch(m: int = SPLIT_MIN, dtype: type = np.float64) -> tuple[np.ndarray, np
     )
 
 
-def _sequential(there: list[Callable[[], None]], here: list[Callable[[], None]]) -> None:
-    for here_phase, there_phase in zip(here, there, strict=True):
-        here_phase()
-        there_phase()
+def _sequential(
+    there: Callable[[], None],
+    here: Callable[[], None],
+    last: Callable[[], None],
+    gate: parallel.Gate | None = None,
+) -> None:
+    there()
+    here()
+    last()
 
 
 def _unsplit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,7 +112,7 @@ def test_split_steps_are_the_same_bits_threaded_or_not(
         return net.parameters()
 
     first, again = trained(), trained()
-    monkeypatch.setattr(parallel, "lockstep", _sequential)
+    monkeypatch.setattr(parallel, "pair", _sequential)
     one_core = trained()
     for name, param in first.items():
         assert param.tobytes() == again[name].tobytes() == one_core[name].tobytes()
@@ -142,10 +147,10 @@ def test_an_exception_in_either_half_reaches_the_caller(where: str) -> None:
     there = fail if where == "there" else note("there")
     here = fail if where == "here" else note("here")
     with pytest.raises(ValueError, match=where):
-        parallel.lockstep([there], [here])
-    assert ran == [name for name in ("there", "here") if name != where]
-    parallel.lockstep([note("there")], [note("here")])  # the helper still works afterwards
-    assert ran[-2:] in (["there", "here"], ["here", "there"])
+        parallel.pair(there, here, note("last"))
+    assert ran == [name for name in ("there", "here") if name != where]  # and no "last"
+    parallel.pair(note("there"), note("here"), note("last"))  # the helper still works
+    assert ran[-3:] in (["there", "here", "last"], ["here", "there", "last"])
 
 
 def test_blas_threads_are_restored() -> None:
@@ -155,42 +160,50 @@ def test_blas_threads_are_restored() -> None:
     assert [lib.get_num_threads() for lib in parallel._blas_libraries()] == before
 
 
-@pytest.mark.parametrize("where", ["there", "here"])
-def test_a_failing_phase_stops_both_sides_and_reaches_the_caller(where: str) -> None:
-    """The other side, waiting at the barrier, is released (no hang) and its broken-barrier
-    error does not mask the real one."""
+def test_a_side_that_fails_before_opening_the_gate_releases_the_waiter() -> None:
+    """The waiting side raises instead of hanging, and its broken-gate error does not mask
+    the real one."""
+    gate = parallel.Gate()
     ran: list[str] = []
 
-    def fail() -> None:
-        raise ValueError(where)
+    def there() -> None:
+        raise ValueError("there")
 
-    def note(name: str) -> Callable[[], None]:
-        return lambda: ran.append(name)
+    def here() -> None:
+        gate.wait()
+        ran.append("here")
 
-    there = [fail if where == "there" else note("there 1"), note("there 2")]
-    here = [fail if where == "here" else note("here 1"), note("here 2")]
-    with pytest.raises(ValueError, match=where):
-        parallel.lockstep(there, here)
-    assert ran == [f"{'here' if where == 'there' else 'there'} 1"]
+    with pytest.raises(ValueError, match="there"):
+        parallel.pair(there, here, lambda: ran.append("last"), gate)
+    assert ran == []
 
 
-def test_phases_meet_between_phases() -> None:
-    """No side starts phase 2 before both have finished phase 1."""
+def test_the_waiter_goes_on_only_once_the_gate_is_open_and_last_runs_after_both() -> None:
     log: list[str] = []
     lock = threading.Lock()
+    gate = parallel.Gate()
 
-    def step(name: str, pause: float = 0.0) -> Callable[[], None]:
-        def run() -> None:
-            time.sleep(pause)
-            with lock:
-                log.append(name)
+    def step(name: str) -> None:
+        with lock:
+            log.append(name)
 
-        return run
+    def there() -> None:
+        time.sleep(0.05)
+        step("there opens")
+        gate.open()
+        time.sleep(0.05)
+        step("there ends")
 
-    parallel.lockstep([step("t1", 0.05), step("t2")], [step("h1"), step("h2")])
-    assert set(log[:2]) == {"t1", "h1"} and set(log[2:]) == {"t2", "h2"}
-    with pytest.raises(ValueError, match="same number"):
-        parallel.lockstep([step("t1")], [step("h1"), step("h2")])
+    def here() -> None:
+        gate.wait()
+        step("here goes on")
+
+    for _ in range(2):
+        log.clear()
+        gate = parallel.Gate()
+        parallel.pair(there, here, lambda: step("last"), gate)
+        assert log[0] == "there opens" and log[-1] == "last"
+        assert sorted(log[1:3]) == ["here goes on", "there ends"]
 
 
 @pytest.mark.parametrize("m", [1, 6, SPLIT_MIN])

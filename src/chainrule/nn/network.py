@@ -16,7 +16,7 @@ cores (:mod:`chainrule.nn.parallel`), each through the same rule functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -210,13 +210,14 @@ class Network:
     ) -> float | None:
         """Gradients times ``scale`` into ``bufs``, the batch's two halves on two cores.
 
-        First each half runs the forward and backward pass on its rows (every pass is
-        row-wise, so the halves need nothing from each other) into its own weight
-        gradients, which are then added, first half plus second, into ``bufs``. The first
-        layer's weight gradient Xᵀδ₁ (most of the backward pass's work at d = 784) waits
-        until both halves have their δ₁, and then each core computes half of its rows
-        over the whole batch: no partial sums to add, and with ``plain`` = (α, β) (SGD
-        without momentum) BLAS adds them straight into W₁, which no pass reads any more.
+        Each half runs the forward and backward pass on its rows (every pass is row-wise, so
+        the halves need nothing from each other) into its own weight gradients, which are
+        then added, first half plus second, into ``bufs``. The first layer's weight
+        gradient Xᵀδ₁ (most of the backward pass's work at d = 784) is made by each core
+        for its own rows while they are still in its cache: the first half's product goes
+        straight into the target (with ``plain`` = (α, β), SGD without momentum, into W₁
+        itself, once the second half has read W₁), the second's into a buffer, which
+        whichever core finishes last adds in. No core waits for the other in mid-step.
 
         Returns:
             The batch's mean loss (each half's share, added), or None, having done nothing,
@@ -224,35 +225,38 @@ class Network:
         """
         if not bufs.blocks or not parallel.available():
             return None
-        m, d = x.shape
+        m = x.shape[0]
         shares = [0.0, 0.0]
-
-        def half(k: int, block: Buffers) -> Callable[[], None]:
-            def run() -> None:
-                xb, yb = x[block.rows], y[block.rows]
-                acts = self._forward(xb, block)
-                # The loss rule's sum over this half's rows, over the whole batch's m.
-                shares[k] = float(self._loss.forward(acts[-1], yb, m))
-                self._backward(acts, yb, block, scale, None, m, first_weights=False)
-
-            return run
-
-        def first_weights(rows: slice) -> Callable[[], None]:
-            def run() -> None:
-                delta, inputs = bufs.h[1], x[:, rows]  # δ₁ of the whole batch, by now
-                if plain is not None:
-                    AFFINE.add_weight_gradient(delta, inputs, ROWS, self.weights[0][rows], *plain)
-                else:
-                    AFFINE.add_weight_gradient(delta, inputs, ROWS, bufs.dw[1][rows], 1.0, 0.0)
-
-            return run
-
         first, second = bufs.blocks
-        top, bottom = slice(0, d // 2), slice(d // 2, d)
+        alpha, beta = plain if plain is not None else (1.0, 0.0)
+        target = self.weights[0] if plain is not None else bufs.dw[1]
+        read = parallel.Gate()  # the second half has read W₁
+
+        def half(k: int, block: Buffers) -> Array:
+            """δ₁ of the block's rows (over its a₁), every other gradient in ``block``."""
+            xb, yb = x[block.rows], y[block.rows]
+            acts = self._forward(xb, block)
+            if k:
+                read.open()
+            # The loss rule's sum over this half's rows, over the whole batch's m.
+            shares[k] = float(self._loss.forward(acts[-1], yb, m))
+            self._backward(acts, yb, block, scale, None, m, first_weights=False)
+            return block.h[1]
+
+        def here() -> None:
+            delta = half(0, first)
+            read.wait()
+            AFFINE.add_weight_gradient(delta, x[first.rows], ROWS, target, alpha, beta)
+
+        def there() -> None:
+            delta = half(1, second)
+            AFFINE.add_weight_gradient(delta, x[second.rows], ROWS, second.dw[1], alpha, 0.0)
+
+        def last() -> None:
+            np.add(target, second.dw[1], out=target)
+
         with parallel.one_blas_thread():
-            parallel.lockstep(
-                [half(1, second), first_weights(bottom)], [half(0, first), first_weights(top)]
-            )
+            parallel.pair(there, here, last, read)
         # The first block's gradients are bufs' own, so the sums land in place.
         for i in range(1, self.depth + 1):
             if i > 1:

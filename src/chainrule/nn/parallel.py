@@ -1,18 +1,18 @@
 """Running a large batch as two row blocks at once: a helper thread and a one-thread BLAS.
 
-Owns :func:`lockstep` (phases of work on a persistent helper thread and on the caller's,
-meeting between phases) and :func:`one_blas_thread` (BLAS limited to one thread while the
-blocks run). No formula lives here; the network hands in closures that call the rule table on
-row blocks.
+Owns :func:`pair` (work on a persistent helper thread and on the caller's at once, and a
+last piece on whichever finishes second), :class:`Gate` (one side telling the other it may
+go on) and :func:`one_blas_thread` (BLAS limited to one thread while the blocks run). No
+formula lives here; the network hands in closures that call the rule table on row blocks.
 
 Why this shape: a training step of the seed network at batch 2048 spends ~10% of its time
 in elementwise passes (sigmoid, σ′, softmax) that NumPy runs on one core while the second
 idles, and splitting each pass across threads costs a thread wake-up (50–100 µs on this VM)
 per pass. Running the whole forward and backward pass of each half of the batch on its own
-core, with one BLAS thread each, needs a wake-up at the start and one meeting, keeps every
-pass parallel and keeps the products as efficient as BLAS's own two-thread split. Only the
-weight gradients cross the halves: partial sums added in a fixed order, and the first layer's
-made after the meeting, each core half of its rows, so a step is deterministic.
+core, with one BLAS thread each, needs one wake-up at the start and none in the middle,
+keeps every pass parallel and keeps the products as efficient as BLAS's own two-thread
+split. Only the weight gradients cross the halves: partial sums added in a fixed order, so a
+step is deterministic.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -100,75 +100,71 @@ def _get_helper() -> _Helper:
     return _helper
 
 
-def lockstep(there: Sequence[Callable[[], None]], here: Sequence[Callable[[], None]]) -> None:
-    """Phase k of ``there`` (on the helper) and of ``here`` (on this thread) together, each
-    side starting phase k + 1 only when both have finished phase k.
+def pair(
+    there: Callable[[], None],
+    here: Callable[[], None],
+    last: Callable[[], None],
+    gate: Gate | None = None,
+) -> None:
+    """``there`` on the helper and ``here`` on this thread at once, then ``last`` on
+    whichever side finishes second: the work after both halves needs no meeting first.
 
-    For work whose second part needs both halves of the first (the network's first-layer
-    weight gradient needs the whole batch's error). The first real exception is raised
-    here; when another thread of the program is using the helper, the phases run here,
-    side by side in turn.
+    ``here`` may wait on ``gate``, which ``there`` opens (never the other way round: when
+    another thread of the program is using the helper, the three run here in the order
+    ``there``, ``here``, ``last``). When ``there`` fails, the gate is broken, so ``here``
+    stops instead of waiting for ever. The first real exception is raised here, and
+    ``last`` does not run.
     """
-    if len(there) != len(here):
-        raise ValueError("Both sides need the same number of phases.")
-    barrier = _PairBarrier()
-    if _get_helper().try_both(_in_lockstep(barrier, 1, there), _in_lockstep(barrier, 0, here)):
-        return
-    for here_phase, there_phase in zip(here, there, strict=True):
-        here_phase()
-        there_phase()
+    finished = threading.Lock()
+
+    def then_last(side: Callable[[], None], opens: Gate | None) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                side()
+            except BaseException:
+                if opens is not None:
+                    opens.break_()
+                raise
+            if not finished.acquire(blocking=False):  # the other side finished first
+                last()
+
+        return run
+
+    if not _get_helper().try_both(then_last(there, gate), then_last(here, None)):
+        there()
+        here()
+        last()
 
 
-class _PairBarrier:
-    """A barrier for exactly two threads, from two plain locks.
+class Gate:
+    """A one-way signal between the two sides of :func:`pair`: one opens it, the other
+    waits until it is open.
 
-    The last to arrive finds the other's lock released and goes straight on; only the first
-    waits, on one lock. Cheaper than :class:`threading.Barrier`'s Condition (a no-op
-    two-phase :func:`lockstep` measured 52 µs against 73). What remains is the waiter's
-    wake-up, and then its wait for the GIL: on a VM whose idle vCPU halts, each sleep costs
-    50–100 µs (measured at this meeting; spinning on a C spinlock instead gained nothing,
-    as the spinner then sleeps on the GIL).
+    A plain lock, like the helper's own hand-offs: opening it before the other side
+    arrives (the usual case) costs the waiter nothing. :func:`pair` breaks it when the
+    opening side fails, so the waiter raises instead of waiting for ever.
     """
 
     def __init__(self) -> None:
-        self._arrived = (threading.Lock(), threading.Lock())
-        for lock in self._arrived:
-            lock.acquire()
+        self._lock = threading.Lock()
+        self._lock.acquire()
         self._broken = False
 
-    def wait(self, side: int) -> None:
-        """Side 0 or 1 arrives; return when the other has arrived too (once per meeting)."""
-        self._arrived[side].release()
-        self._arrived[1 - side].acquire()
+    def open(self) -> None:
+        """Let the waiting side go on (once)."""
+        self._lock.release()
+
+    def break_(self) -> None:
+        """The opening side failed: the waiter raises :class:`threading.BrokenBarrierError`."""
+        self._broken = True
+        with contextlib.suppress(RuntimeError):  # already open
+            self._lock.release()
+
+    def wait(self) -> None:
+        """Return once the gate is open (at most once per gate)."""
+        self._lock.acquire()
         if self._broken:
             raise threading.BrokenBarrierError
-
-    def abort(self, side: int) -> None:
-        """Side ``side`` failed: the other side's next meeting raises instead of waiting."""
-        self._broken = True
-        self._arrived[side].release()
-
-
-def _in_lockstep(
-    barrier: _PairBarrier, side: int, phases: Sequence[Callable[[], None]]
-) -> Callable[[], None]:
-    """One side's phases as one job, meeting the other side at ``barrier`` between them.
-
-    A failing phase breaks the barrier, so the other side stops at its next meeting with
-    a :class:`threading.BrokenBarrierError` instead of waiting for ever.
-    """
-
-    def run() -> None:
-        for k, phase in enumerate(phases):
-            if k:
-                barrier.wait(side)
-            try:
-                phase()
-            except BaseException:
-                barrier.abort(side)
-                raise
-
-    return run
 
 
 def available() -> bool:
