@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from chainrule.errors import ChainruleError, ParseError
+from chainrule.reader.claims import Chain
 from chainrule.reader.documents import MAX_BYTES, load, sniff
 from chainrule.reader.read import read_document
 
@@ -282,4 +284,58 @@ def test_the_documents_own_macros_without_arguments_are_expanded(tmp_path: Path)
     assert first.rhs[0].expr is not None and second.rhs[0].expr is not None
     assert "\\\\vy" not in str(first.rhs[0].expr) and "diag" in str(second.rhs[0].expr)
     assert any("the document's own macro" in n.message for n in first.rhs[0].notes)
-    assert third.rhs[0].expr is None and third.rhs[0].error is not None  # \pd has arguments
+    assert str(third.rhs[0].expr) == str(_rhs("\\[ g = \\frac{L}{z} \\]"))
+
+
+def _rhs(math: str) -> object:
+    """The right-hand side a one-line document's only chain reads."""
+    return _one(math).rhs[0].expr
+
+
+def _one(math: str) -> Chain:
+    with tempfile.TemporaryDirectory() as folder:
+        doc = Path(folder) / "one.tex"
+        doc.write_text(math)
+        (chain,) = read_document(doc).chains
+        return chain
+
+
+def test_macros_with_arguments_are_expanded_as_tex_does() -> None:
+    macros = (
+        "\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}\n"
+        "\\newcommand{\\sq}[1]{#1^2}\n\\newcommand{\\w}[2][3]{W_{#1,#2}}\n"
+    )
+    derivative = _one(macros + "\\[ \\pd{L}{W_3} = 1 \\]")
+    assert derivative.lhs.expr == _one("\\[ \\frac{\\partial L}{\\partial W_3} = 1 \\]").lhs.expr
+    assert any("read `\\pd{L}{W_3}` as" in n.message for n in derivative.lhs.notes)
+    # Text for text, as TeX substitutes: \sq{a+b} is a + b², not (a + b)².
+    assert _one(macros + "\\[ g = \\sq{a+b} \\]").rhs[0].expr == _rhs("\\[ g = a+b^2 \\]")
+    # An optional first argument, given or left to its default; single-token arguments.
+    assert _one(macros + "\\[ g = \\w{j} + \\w[2]k \\]").rhs[0].expr == _rhs(
+        "\\[ g = W_{3,j} + W_{2,k} \\]"
+    )
+    short = _one(macros + "\\[ g = \\pd{L} \\]").rhs[0]
+    assert short.expr is None and short.error is not None
+    assert "2 arguments after `\\pd`" in str(short.error)
+
+
+def test_the_physics_packages_derivatives_are_read() -> None:
+    chain = _one("\\[ \\pdv{L}{z_3} = \\dv{f}{x} \\]")
+    assert chain.lhs.expr == _one("\\[ \\frac{\\partial L}{\\partial z_3} = 1 \\]").lhs.expr
+    assert chain.rhs[0].expr == _rhs("\\[ g = \\frac{d f}{d x} \\]")
+    assert any("physics package" in n.message for n in chain.lhs.notes)
+
+
+def test_macros_that_expand_without_end_are_reported_quickly() -> None:
+    bomb = (
+        "\\newcommand{\\a}[1]{#1#1#1#1#1#1#1#1}\n"
+        "\\newcommand{\\b}{\\a{\\a{\\a{\\a{\\a{\\a{\\a{x}}}}}}}}\n\\newcommand{\\c}{\\c}\n"
+    )
+    start = time.perf_counter()
+    for use in ("\\b", "\\c"):
+        side = _one(bomb + f"\\[ g = {use} \\]").rhs[0]
+        assert side.expr is None and side.error is not None
+        assert f"`{use}` is the document's own macro" in str(side.error)
+        assert str(side.error).count("Expected") == 1  # the innermost reason, once
+    assert "fewer macros" in str(_one(bomb + "\\[ g = \\b \\]").rhs[0].error)
+    assert time.perf_counter() - start < 2

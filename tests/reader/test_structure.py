@@ -151,7 +151,7 @@ LOCAL_PROBLEMS = [
     # (text, where the problem is reported, words)
     ("\\begin{align*}\n a &= b\n\nprose\n$c = d$", "errors", "never closed"),
     ("\\[ a = b\n\nprose $c = d$", "errors", "never closed"),
-    ("\\newcommand{\\pd}[2]{\\frac{#1}{#2}}\n$c = d$", "notes", "not expanded"),
+    ("\\def\\pd#1#2{\\frac{#1}{#2}}\n$c = d$", "notes", "not expanded"),
     ("\\input{other.tex}\n$c = d$", "notes", "not read"),
     ("a lone $ sign\n\n$c = d$", "notes", "lone `$`"),
 ]

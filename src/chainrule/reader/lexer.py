@@ -19,7 +19,7 @@ from lark import Token
 from chainrule.errors import ChainruleError
 from chainrule.reader.ast import Span
 from chainrule.reader.claims import Note
-from chainrule.reader.macros import MACROS, MAX_MACRO_DEPTH
+from chainrule.reader.macros import MACROS, MAX_MACRO_DEPTH, arguments, expand, macro
 from chainrule.reader.symbols import (
     ACCENTS,
     COMBINING_ACCENTS,
@@ -55,6 +55,14 @@ class MathSyntaxError(ChainruleError):
         super().__init__(f"Expected {expected}.")
         self.expected = expected
         self.offset = offset
+
+
+class _MacroError(MathSyntaxError):
+    """An error inside a macro's expansion; ``reason`` is what the innermost body lacked."""
+
+    def __init__(self, expected: str, offset: int, reason: str) -> None:
+        super().__init__(expected, offset)
+        self.reason = reason
 
 
 # Token types after which a bar closes a norm rather than opening one.
@@ -121,6 +129,10 @@ class _Lexer:
         self.stack: list[Token] = []
         self.hint = ""  # "open"/"close" after \left/\right: which way the next bar goes
         self.depth = 0  # how many macros deep this text is (a macro's body is lexed anew)
+        # Characters of macro expansion left for the whole expression, shared by the lexers
+        # of nested macro bodies, so a macro used many times in its own arguments cannot
+        # make the work grow exponentially.
+        self.budget = [MAX_LENGTH]
         self.single = 0  # how many following digits are one-digit arguments (`x^23`, `\frac12`)
 
     # -- emitting -------------------------------------------------------------------------
@@ -387,29 +399,59 @@ class _Lexer:
             self.emit("LSET", "\\{", i, j)
         elif name == "rbrace":
             self.emit("RSET", "\\}", i, j)
-        elif name in (MACROS.get() or {}) and self.depth < MAX_MACRO_DEPTH:
-            self.macro(name, i, j)
+        elif macro(name) is not None and self.depth < MAX_MACRO_DEPTH:
+            return self.macro(name, i, j)
         else:
             raise self.error(f"a command chainrule knows, not `\\{name}`", i)
         return j
 
-    def macro(self, name: str, i: int, j: int) -> None:
-        """The document's own ``\\newcommand{\\one}{\\mathbf{1}}``: its body's tokens, each
-        placed at the macro's use (so errors and spans point into the text as written)."""
-        body = (MACROS.get() or {})[name]
+    def macro(self, name: str, i: int, j: int) -> int:
+        """A macro's use, ``\\one`` or ``\\pd{L}{W}``: the tokens of its body with the
+        arguments put in, each placed at the use (so errors and spans point into the text as
+        written). Returns the offset after the use."""
+        found = macro(name)
+        assert found is not None
+        args: list[str] = []
+        end = j
+        if found.arity:
+            read = arguments(self.text, j, found)
+            if read is None:
+                raise self.error(
+                    f"{found.arity} argument{'s' if found.arity > 1 else ''} after `\\{name}`",
+                    i,
+                )
+            args, end = read
+        body = expand(found, args)
+        use = self.text[i:end]
+        if body is not None:
+            self.budget[0] -= len(body)
+        if body is None or self.budget[0] < 0:
+            raise self.error(
+                f"fewer macros here: `{use}` expands to more than chainrule reads in one "
+                f"expression ({MAX_LENGTH:,} characters in all)",
+                i,
+            )
         inner = _Lexer(body, self.base + i)
-        inner.depth = self.depth + 1
+        inner.depth, inner.budget = self.depth + 1, self.budget
+        own = name in (MACROS.get() or {})
+        whose = "the document's own macro" if own else "the physics package's command"
         try:
             lexed = inner.run()
         except MathSyntaxError as exc:
-            raise self.error(
-                f"a command chainrule can read: `\\{name}` is the document's own macro for "
-                f"`{body}`, which it cannot read ({exc})",
-                i,
+            reason = exc.reason if isinstance(exc, _MacroError) else exc.expected
+            if self.depth:  # a macro in a macro's body: the use in the text reports it
+                raise _MacroError(reason, self.base + i, reason) from None
+            shown = body if len(body) <= 80 else body[:80] + "…"
+            raise _MacroError(
+                f"a command chainrule can read: `{use}` is {whose} for `{shown}`, in which "
+                f"chainrule expected {reason}",
+                self.base + i,
+                reason,
             ) from None
-        self.note(i, j, f"read `\\{name}` as `{body}` (the document's own macro)")
+        self.note(i, end, f"read `{use}` as `{body}` ({whose})")
         for token in lexed.tokens:
-            self.emit(token.type, str(token.value), i, j)
+            self.emit(token.type, str(token.value), i, end)
+        return end
 
     def _braced_word(self, j: int) -> tuple[str, int]:
         """The word in ``{…}`` at ``j`` (spaces allowed before) and the offset after ``}``.

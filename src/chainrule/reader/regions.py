@@ -3,8 +3,8 @@
 Owns the scan of one segment of text for ``\\[…\\]``, ``\\(…\\)``, ``$$…$$``, ``$…$``, the
 math environments, Markdown fenced math, and lines outside any delimiter that are plainly
 math (LaTeX pasted into plain text, or math typed in Unicode as from a chat). Also notes what
-is deliberately not done (a macro with arguments is not expanded — those without are, by the
-lexer, see :mod:`chainrule.reader.macros` —, ``\\input`` is not read) and reports
+is deliberately not done (a macro :mod:`chainrule.reader.macros` cannot take is not expanded —
+the others are, by the lexer —, ``\\input`` is not read) and reports
 unclosed regions, which are read up to the end of their paragraph.
 
 Everything here is a linear scan with bounded regular expressions, so no input can make it
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from chainrule.reader.macros import MAX_BODY, find_macros
 
 MATH_ENVS = frozenset(
     f"{name}{star}"
@@ -277,14 +279,15 @@ def scan(text: str, start: int, end: int, kind: str) -> Scan:
         elif m.group("macro"):
             stop = _skip_macro_definition(text, m.end(), end)
             skipped.append((at, stop))
-            if "[" in text[m.end() : stop]:  # a macro with arguments: not expanded
+            if not find_macros(text[at:stop]):  # one the lexer will not expand
                 notes.append(
                     (
                         at,
                         stop,
-                        f"`\\{m.group('macro')}` with arguments is not expanded: chainrule "
-                        "reads formulas as written, so write the expanded formula where the "
-                        "macro is used (macros without arguments are expanded).",
+                        f"`\\{m.group('macro')}` here is not expanded (a `\\def` with "
+                        f"parameters, or a body over {MAX_BODY} characters or with an argument the "
+                        "macro does not take): write the expanded formula where the macro is "
+                        "used.",
                     )
                 )
             pos = max(stop, m.end())
