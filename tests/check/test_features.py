@@ -433,3 +433,40 @@ $$\frac{\partial C}{\partial w^2} = \delta^2 (a^1)^T$$
 """
     report = check(text, model="sigmoid(W2 sigmoid(W1 x))", loss="mse")
     assert [s.verdict for s in report.steps] == ["correct"] * 3
+
+
+EINSTEIN = r"""Network: $\hat y = \mathrm{softmax}(W_3 \sigma(W_2 \sigma(W_1 x)))$, cross-entropy.
+Let $h_1 = \sigma(W_1 x)$, $h_2 = \sigma(W_2 h_1)$.DECLARED
+\begin{align*}
+\frac{\partial L}{\partial h_{2,j}} &= (\hat y_k - y_k) W_{3,kj} \\
+\frac{\partial L}{\partial W_{2,ji}} &= (\hat y_k - y_k) W_{3,kj} h_{2,j}(1-h_{2,j}) h_{1,i} \\
+\frac{\partial L}{\partial h_{1,i}} &= (\hat y_k - y_k) W_{3,kj} h_{2,j}(1-h_{2,j}) W_{2,ij}
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(
+    "declared", [" We use the summation convention: repeated indices are summed.", ""]
+)
+def test_einsteins_summation_convention(declared: str) -> None:
+    """Repeated indices are summed when the text says so, and in a text that writes no Σ;
+    the left-hand side's j stays free however often the right repeats it."""
+    report = check(EINSTEIN.replace("DECLARED", declared))
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "incorrect"]
+    wrong = report.steps[2]  # W_{2,ij} for W_{2,ji}: wrong in either reading
+    assert wrong.introduces_error
+    notes = " ".join(report.assumptions)
+    if declared:
+        assert "as the text says (Einstein's summation convention)" in notes
+    else:
+        assert "Read with the repeated index k summed over" in notes
+        assert "does not say so" in notes
+
+
+def test_a_text_that_writes_its_sums_is_not_read_with_implicit_ones() -> None:
+    """A dropped Σ in a text that writes Σ elsewhere is a dropped sum, not Einstein."""
+    text = EINSTEIN.replace("DECLARED", "").replace(
+        r"&= (\hat y_k - y_k) W_{3,kj} \\", r"&= \sum_k (\hat y_k - y_k) W_{3,kj} \\", 1
+    )
+    report = check(text)
+    assert [s.verdict for s in report.steps][:2] == ["correct", "incorrect"]

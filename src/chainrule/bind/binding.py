@@ -68,7 +68,9 @@ class Binding:
     use_claimed: bool = True
     use_claimed_derivs: bool = False
     numerator: bool = False
+    """Numerator layout: ∂L/∂v is a row vector and ∂L/∂W has the shape of Wᵀ."""
     numerator_declared: bool = False
+    """The text says it uses numerator layout, so transposed matrix derivatives are right."""
     per_example: bool = True
     """In a batch, dZ, dA and δ are per-example errors m·∂J/∂Z (deeplearning.ai's dZ = Ŷ − Y);
     False once a line is right only with the 1/m inside them (dZ = (1/m)(Ŷ − Y) = ∂J/∂Z),
@@ -79,8 +81,12 @@ class Binding:
     per_example_settled: bool = False
     """A line was right with the per-example reading, so the document uses it: a later line
     right only the other way is not excused by it."""
-    """The text says it uses numerator layout, so transposed matrix derivatives are right."""
-    """Numerator layout: ∂L/∂v is a row vector and ∂L/∂W has the shape of Wᵀ."""
+    writes_sums: bool = False
+    """The text writes a sum with Σ somewhere, so an index a product repeats is not summed
+    by itself (Einstein's convention is read only where nothing says otherwise)."""
+    inferred_label: str = ""
+    """The label index chainrule inferred (``y_j`` with j free on the right only), not one the
+    text or the options stated."""
 
     # -- symbols ----------------------------------------------------------------------
     def resolve(self, sym: Sym, used: set[str]) -> Expr | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from chainrule.bind.binding import Binding, Meaning, at_layer
+from chainrule.bind.einstein import declares_summation, free_indices, with_implicit_sums
 from chainrule.bind.options import CheckOptions
 from chainrule.bind.refs import Const, EntryDef, NodeRef, key, sym_text
 from chainrule.bind.statement import (
@@ -235,6 +236,12 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     unify_statement(chains, binding)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
+    binding.writes_sums = any(
+        isinstance(node, Sum) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
+        for node in walk(side.expr)
+    )  # fmt: skip
+    if declares_summation(doc.text):
+        chains = _with_implicit_sums(chains, binding, assumptions)
     binding.families.update(_derivative_families(chains, binding))
     binding.families.update(_families_in_words(doc, binding))
     _bind_definitions(chains, binding, options, notes, assumptions)
@@ -337,6 +344,28 @@ def _bind_prose(
                 "dZ, dA … are derivatives of the mean cost J, with the 1/m inside (the text "
                 "says dQ means dJ/dQ)."
             )
+
+
+def _with_implicit_sums(
+    chains: list[Chain], binding: Binding, assumptions: list[str]
+) -> list[Chain]:
+    """The chains with every index a product repeats written as a sum (the text declares
+    Einstein's convention); the left-hand side's free indices and label indices stay free."""
+    out = []
+    for chain in chains:
+        lhs = chain.lhs.expr
+        keep = frozenset((free_indices(lhs) if lhs is not None else set()) | binding.label_indices)
+        sides = tuple(
+            side if side.expr is None else replace(side, expr=with_implicit_sums(side.expr, keep))
+            for side in chain.rhs
+        )
+        out.append(chain if sides == chain.rhs else replace(chain, rhs=sides))
+    if out != chains:
+        assumptions.append(
+            "An index repeated in a product is summed over, as the text says (Einstein's "
+            "summation convention); the indices of the left-hand side stay free."
+        )
+    return out
 
 
 def _kronecker_note(
@@ -535,6 +564,7 @@ def _infer_label_index(
                     i = n.indices[0]
                     if i.isalpha() and i not in left and i not in bound:
                         binding.label_indices.add(i)
+                        binding.inferred_label = i
                         assumptions.append(
                             f"{i} is taken as the index of the true class (y_{i} = 1): it "
                             f"appears on y_{i} on the right but not on the left."

@@ -1,8 +1,10 @@
 """Other readings under which a line that looks wrong is right, each stated when used.
 
 Owns :func:`numerator_reading` (the text declares numerator layout: ∂L/∂v a row, ∂L/∂W the
-shape of Wᵀ), :func:`mean_reading` (a batch's dZ, dA, δ, Δ with the 1/m inside — ∂J/∂Z rather
-than m·∂J/∂Z, the other convention taught — after which the document is read that way) and
+shape of Wᵀ), :func:`einstein_reading` (a text that writes no Σ anywhere: an index repeated
+in a product is summed, Einstein's convention), :func:`mean_reading` (a batch's dZ, dA, δ, Δ
+with the 1/m inside — ∂J/∂Z rather than m·∂J/∂Z, the other convention taught — after which
+the document is read that way) and
 :func:`twice` (an MSE whose ½ the text leaves open: a gradient exactly twice the ½ one is "could
 not verify", never wrong). The judge tries them on a line the numbers call wrong.
 """
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
+from chainrule.bind.einstein import free_indices, with_implicit_sums
 
 if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
@@ -42,6 +45,36 @@ def numerator_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> St
     return replace(
         v, verdict="correct", kind="", message="", introduces_error=False,
         assumptions=(*v.assumptions, note),
+    )  # fmt: skip
+
+
+def einstein_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+    """A text that writes no Σ anywhere: a line right with the indices its products repeat
+    summed over is right, said so (the left-hand side's indices and a stated label index
+    stay free)."""
+    binding = judge.bound.binding
+    assert side.expr is not None and lhs.expr is not None
+    if binding.writes_sums:
+        return None
+    stated = binding.label_indices - {binding.inferred_label}
+    summed = with_implicit_sums(side.expr, frozenset(free_indices(lhs.expr) | stated))
+    if summed is side.expr:
+        return None
+    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
+    if lhs_res.error is not None:
+        return None
+    res = judge.evaluate(summed, scopes)
+    if res.error is not None or not judge.outcome(lhs_res, res).ok:
+        return None
+    names = sorted(free_indices(side.expr) - free_indices(summed))
+    which = f"index {names[0]}" if len(names) == 1 else f"indices {', '.join(names)}"
+    note = (
+        f"Read with the repeated {which} summed over, as in Einstein's summation convention "
+        "(the text writes no Σ, and does not say so)."
+    )
+    return replace(
+        v, verdict="correct", kind="", message="", introduces_error=False,
+        assumptions=(*sorted(lhs_res.used | res.used), note),
     )  # fmt: skip
 
 

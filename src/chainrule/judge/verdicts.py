@@ -27,7 +27,13 @@ from chainrule.judge.carried import (
 )
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
-from chainrule.judge.readings import mean_reading, numerator_reading, summed_notes, twice
+from chainrule.judge.readings import (
+    einstein_reading,
+    mean_reading,
+    numerator_reading,
+    summed_notes,
+    twice,
+)
 from chainrule.reader.ast import Call, Deriv, Expr, Sym, walk
 from chainrule.reader.claims import Chain, Side
 
@@ -278,6 +284,8 @@ class Judge:
                 and self.bound.binding.numerator_declared
             ):
                 v = numerator_reading(self, v, side, lhs_side) or v
+            if v.verdict == "incorrect" and side.expr is not None:
+                v = einstein_reading(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
                 read = mean_reading(self, v, side, lhs_side)
                 if read is not None:  # the document is read the other way from here on,
