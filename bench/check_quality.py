@@ -5,7 +5,8 @@ numpy code in prove_labels.py) and prints: verdict accuracy, false alarms on cor
 (target 0), misses, lines left unverified, first-error accuracy, and the share of incorrect
 lines that got a verified fix. Not a timed test: run `python bench/check_quality.py`.
 Add `--verbose` to list every disagreement, `--corpus DIR` for another labelled corpus (such
-as the held-out one in tests/corpus/heldout, which chainrule was not tuned on).
+as the held-out one in tests/corpus/heldout, which chainrule was not tuned on), and
+`--find-model` to check as a user does, without the labels' model and loss.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "check"
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
+    # --find-model: as a user runs it, without --model/--loss — chainrule finds the network
+    # and the loss in the text itself (the labels' model is then only for comparison).
+    find_model = "--find-model" in argv
     corpus = CORPUS
     if "--corpus" in argv:
         corpus = Path(argv[argv.index("--corpus") + 1])
@@ -35,9 +39,22 @@ def main(argv: list[str]) -> int:
         path = corpus / doc["file"]
         t0 = time.perf_counter()
         try:
-            report = check(
-                path, model=doc["model"], loss=doc["loss"], label_index=doc.get("label_index")
-            )
+            if find_model:
+                report = check(path)
+                found = (report.model.spec, report.model.loss)
+                if (found[0].replace(" ", ""), found[1]) != (
+                    doc["model"].replace(" ", ""),
+                    doc["loss"],
+                ):
+                    c["other_model"] += 1
+                    if verbose:
+                        print(
+                            f"  {doc['file']}: found {found}, labels say {doc['model']}, {doc['loss']}"
+                        )
+            else:
+                report = check(
+                    path, model=doc["model"], loss=doc["loss"], label_index=doc.get("label_index")
+                )
         except ChainruleError as exc:
             print(f"{doc['file']}: error: {exc}")
             c["doc_errors"] += 1
@@ -86,6 +103,11 @@ def main(argv: list[str]) -> int:
     inc_agree = c["agree_incorrect"]
     print()
     print(f"documents            {len(docs)} ({c['doc_errors']} could not be checked)")
+    if find_model:
+        print(
+            f"model found          {len(docs) - c['doc_errors'] - c['other_model']} the same "
+            f"as the labels', {c['other_model']} another"
+        )
     print(f"labelled lines       {n} ({n - inc} correct, {inc} incorrect)")
     print(f"verdict accuracy     {c['agree'] / n:.1%}")
     print(f"false alarms         {c['false_alarm']} (correct lines called incorrect)")

@@ -593,7 +593,11 @@ def _runs_in_line(
         b -= len(words) - len(stripped)
         if (
             ("=" in stripped or _MEMBERSHIP.search(stripped))
-            and _SIGNAL.search(stripped)
+            and (
+                _SIGNAL.search(stripped)
+                or _PLAIN_DERIVATIVE.search(stripped)
+                or _CODE_SIGNAL.match(stripped)
+            )
             and not stripped.startswith("=")
             and not stripped.endswith("=")
         ):

@@ -32,7 +32,7 @@ _ASSIGN = re.compile(
 _SPACING = re.compile(r"(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\hfill(?![A-Za-z])|\s)+$")
 _REMARK_TEXT = re.compile(r"\\(?:text|mbox|textrm|textnormal|textit|textbf|mathrm)[ \t]*\{")
 _DELIMITER_DOT = re.compile(r"\\(?:left|right|bigl?|bigr?|Bigl?|Bigr?)\.$")
-_SEPARATOR = re.compile(r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*")
+_SEPARATOR = re.compile(r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|[ \t]{4,}|\t")
 _MATH_WORDS = frozenset({"log", "exp", "ln", "softmax", "sigmoid", "tanh", "relu", "diag"})
 MAX_DEPTH = 100
 MAX_SIDE = 20_000
@@ -239,8 +239,10 @@ def _top_level(chars: list[str], base: int, a: int, b: int) -> list[int]:
 def _equations(chars: list[str], base: int, a: int, b: int) -> list[tuple[int, int]]:
     """Split ``a = b,\\qquad c = d`` (or ``a = b, c = d``) into one span per equation.
 
-    A top-level comma, ``;``, ``\\quad`` or ``\\qquad`` separates two equations only when the
-    text on both sides of it holds a top-level ``=``, so ``i = 1, 2, 3`` stays whole.
+    A top-level comma, ``;``, ``\\quad``, ``\\qquad``, a tab or a gap of four spaces or more
+    (plain-text notes in columns: ``z1 = W1 x + b1        a1 = s(z1)``) separates two
+    equations only when the text on both sides of it holds a top-level ``=``, so
+    ``i = 1, 2, 3`` stays whole.
     """
     s = "".join(chars[a - base : b - base])
     if "=" not in s or not _SEPARATOR.search(s):
