@@ -221,7 +221,7 @@ def d03(c):
 # d2 x d1 where the layout needs d1 x d2); dL/da1 = W2 delta2 then does not conform (d1 != d2),
 # and delta1 and the layer-1 gradients built on it carry it
 @proves("04-jacobian-denominator-layout-column-gradients-sigmoid-tanh-softmax-jacobian-not-transposed.tex",
-        unlabelled={12: "the layout's chain rule, stated for a generic f"})
+        unlabelled={12: "the layout's chain rule, stated for a generic f", (17, 19): "forward pass"})
 def d04(c):
     x, y, p, a1, a2, z1, W2, W3 = c.x, c.y, c.yhat, c.a1, c.a2, c.z1, c.W2, c.W3
     Jp = np.diag(p) - outer(p, p)
@@ -344,7 +344,8 @@ def d07(c):
 # 08 Portuguese; index form, tanh-tanh-softmax with biases, "c is the correct class", Iverson
 # brackets [i = c], products marked \cdot; tanh' written 1 - tanh (not 1 - tanh^2); both deltas and
 # every layer-1/layer-2 gradient carry it, the output layer and dL/da^(2) are right
-@proves("08-pt-index-form-tanh-tanh-softmax-correct-class-c-tanh-derivative-one-minus-tanh.tex")
+@proves("08-pt-index-form-tanh-tanh-softmax-correct-class-c-tanh-derivative-one-minus-tanh.tex",
+        unlabelled={(9, 11): "forward pass"})
 def d08(c):
     x, yh, a1, a2, z1, z2, W2, W3, j = c.x, c.yhat, c.a1, c.a2, c.z1, c.z2, c.W2, c.W3, c.j
     iv = eye(c.k)[j]                                       # [i = c]
@@ -401,7 +402,7 @@ def d09(c):
 # outer product must be x^T delta1 (d x h, like W1); its entrywise restatement carries it; the rest,
 # including the input gradient delta1 W1^T, is right
 @proves("10-notebook-row-vector-convention-relu-sigmoid-bce-outer-product-order.ipynb",
-        unlabelled={(82, 92): "code cell"})
+        unlabelled={54: "the forward definition of z1 in prose", (82, 92): "code cell"})
 def d10(c):
     x, y, yh, h, z1, z2, W1, W2 = c.x, c.y, c.yhat, c.a1, c.z1, c.z2, c.W1, c.W2
     e = yh - y                                             # shape (1,)
@@ -453,7 +454,7 @@ def d11(c):
 # 12 bold vectors, ^{\mathsf T}, depth 4 (tanh, ReLU, tanh, linear output) with biases, squared
 # error without the 1/2 (the 2 kept), hidden-activation gradients dL/dh; correct
 @proves("12-bold-depth4-tanh-relu-tanh-linear-squared-error-no-half-hidden-gradients-correct.tex",
-        unlabelled={15: "definition of delta^[l]"})
+        unlabelled={(9, 12): "forward pass", 15: "definition of delta^[l]"})
 def d12(c):
     x, y, yh, h1, h2, h3, z1, z2, z3 = c.x, c.y, c.yhat, c.a1, c.a2, c.a3, c.z1, c.z2, c.z3
     W2, W3, W4 = c.W2, c.W3, c.W4
