@@ -48,9 +48,8 @@ def main(argv: list[str]) -> int:
                 ):
                     c["other_model"] += 1
                     if verbose:
-                        print(
-                            f"  {doc['file']}: found {found}, labels say {doc['model']}, {doc['loss']}"
-                        )
+                        said = (doc["model"], doc["loss"])
+                        print(f"  {doc['file']}: found {found}, labels say {said}")
             else:
                 report = check(
                     path, model=doc["model"], loss=doc["loss"], label_index=doc.get("label_index")

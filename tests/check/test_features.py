@@ -470,3 +470,26 @@ def test_a_text_that_writes_its_sums_is_not_read_with_implicit_ones() -> None:
     )
     report = check(text)
     assert [s.verdict for s in report.steps][:2] == ["correct", "incorrect"]
+
+
+ROW_BATCH = r"""A batch of $m$ rows: $U = X W_1 + \mathbf 1\, b_1^{\mathsf T}$, $H = \tanh(U)$,
+$\hat{\mathbf y} = \sigma(H W_2 + b_2 \mathbf 1)$, with binary cross-entropy averaged over the batch;
+dZ and dH are per-example gradients, without the 1/m.
+\[ dZ_2 = \hat{\mathbf y} - \mathbf y \]
+\[ dH = dZ_2\, W_2^{\mathsf T} \]
+\[ dZ_1 = dH \circ (1 - H \circ H) \]
+\[ \frac{\partial L}{\partial W_1} = \frac{1}{m}\, X^{\mathsf T} dZ_1 \]
+"""
+
+
+def test_a_row_batch_with_a_column_bias_and_a_code_style_dh() -> None:
+    """``𝟏 b₁ᵀ`` adds b₁ to every row (stated), and ``dH`` is a gradient's name (per example,
+    like dZ), not d·H."""
+    report = check(ROW_BATCH, model="yhat = sigmoid(tanh(X W1 + b1) W2 + b2)", loss="bce")
+    assert [s.verdict for s in report.steps] == ["correct"] * 4
+    wrong = check(
+        ROW_BATCH.replace(r"dH \circ (1 - H \circ H)", r"dH \circ (1 - H)"),
+        model="yhat = sigmoid(tanh(X W1 + b1) W2 + b2)",
+        loss="bce",
+    )
+    assert [s.verdict for s in wrong.steps] == ["correct", "correct", "incorrect", "incorrect"]

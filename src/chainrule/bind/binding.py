@@ -201,9 +201,22 @@ class Binding:
         if len(name) < 2 or name[0] != "d" or not name[1:].isalpha() or name in KNOWN_FUNCTIONS:
             return None
         rest = Sym(name[1:])
-        if key(rest) not in self.symbols and self.convention(rest) is None:
+        meaning = self.symbols.get(key(rest)) or self.convention(rest)
+        if meaning is None:
             return None
-        return Meaning(Deriv(Sym("L"), rest), f"{name} is ∂L/∂{name[1:]} (code-style naming).")
+        grad: Expr = Deriv(Sym("L"), rest)
+        node = meaning.expr.node if isinstance(meaning.expr, NodeRef) else ""
+        per_example = node and not node.startswith(("W", "b")) and node != "L"
+        batch = self.model.dims.batch
+        if per_example and batch is not None and self.per_example:
+            # a batch's dX, dH: per-example errors like its dZ, dA (m·∂J/∂X), not the mean's
+            return Meaning(
+                Mul((Const(float(batch), "m"), grad)),
+                f"{name} is m·∂J/∂{name[1:]} ({SUMMED_LOSS}), like the batch's dZ and dA.",
+            )
+        if per_example and batch is not None:
+            return Meaning(grad, f"{name} is ∂J/∂{name[1:]}, {MEAN_COST} (the 1/m inside it).")
+        return Meaning(grad, f"{name} is ∂L/∂{name[1:]} (code-style naming).")
 
     def _gradient_name(
         self, sym: Sym, name: str, layer: int, depth: int, batch: int | None

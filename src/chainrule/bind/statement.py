@@ -32,6 +32,7 @@ from chainrule.reader.ast import (
     Expr,
     Indexed,
     Mul,
+    Num,
     Span,
     Sum,
     Sym,
@@ -50,6 +51,9 @@ ACTIVATION_CANDIDATES = ("sigmoid", "tanh", "relu", "identity", "softmax")
 
 
 USUAL = {"sigma": "sigmoid", "g": "softmax", "phi": "sigmoid", "varphi": "sigmoid"}
+
+_OUTPUT_NAMES = frozenset({"yhat", "Yhat", "y_hat", "Y_hat", "output", "out", "probs"})
+"""Names for the network's output written without an accent (``yhat = softmax(z3)``)."""
 
 
 class _Probe:
@@ -203,7 +207,10 @@ def find_model(
     candidates: list[tuple[int, int, str, str]] = []  # (is ŷ, depth, spec text, source)
     for chain in chains:
         lhs = chain.lhs.expr
-        names_output = isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"
+        names_output = isinstance(lhs, Sym) and (
+            (lhs.name in ("y", "Y") and lhs.accent == "hat")
+            or (lhs.name in _OUTPUT_NAMES and not lhs.accent)
+        )
         for side in (chain.lhs, *chain.rhs):
             expr = side.expr
             if expr is None or has_deriv(expr):
@@ -227,7 +234,9 @@ def find_model(
                 if side is chain.lhs:
                     where = f"line {line}: `{side.source.strip()}`"
                 candidates.append((int(names_output), depth, text, where))
-    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    # The output first, then the deepest network, then the one that wraps the others (``ŷ =
+    # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
+    candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
     for _, _, text, source in candidates:
         loss, loss_note = _find_loss(chains, text, fn_names)
         try:
@@ -286,9 +295,17 @@ def _expand(expr: Expr, definitions: dict[tuple[str, str, str], Expr], depth: in
 
 
 def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
-    """The spec string of a network expression, or None when ``e`` is not one."""
+    """The spec string of a network expression, or None when ``e`` is not one.
+
+    The layers must be numbered 1, 2, … from the input, as the author's labels say (a
+    weight without a label is layer 1 of a one-layer network), so the names in the
+    derivation mean what the model's do.
+    """
     text = _layer_text(e, fn_names, top=True)
     if text is None or "W" not in text:
+        return None
+    labels = re.findall(r"W(\d+)", text)
+    if sorted(labels, key=int) != [str(i) for i in range(1, len(labels) + 1)]:
         return None
     return "yhat = " + text
 
@@ -296,31 +313,62 @@ def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
 def _layer_text(e: Expr, fn_names: dict[str, str], top: bool = False) -> str | None:
     if isinstance(e, Sym) and e.name in ("x", "X") and not e.layer and not e.accent:
         return e.name
-    if isinstance(e, Call) and len(e.args) == 1 and not e.prime:
-        act = fn_names.get(e.func) or KNOWN_FUNCTIONS.get(e.func) or USUAL.get(e.func)
-        if act not in ACTIVATION_CANDIDATES:
+    if isinstance(e, Call) and not e.prime:
+        act, arg = _activation(e, fn_names)
+        if act is None or arg is None:
             return None
-        inner = _layer_text(e.args[0], fn_names)
+        inner = _layer_text(arg, fn_names)
         return None if inner is None else f"{act}({inner})"
     if isinstance(e, Mul) and len(e.factors) == 2:
         a, b = e.factors
-        if _is_weight(a):
+        layer = _weight_layer(a, column=True)
+        if layer is not None:
             inner = _layer_text(b, fn_names)
-            return None if inner is None else f"W{a.layer} {inner}"  # type: ignore[attr-defined]
-        if _is_weight(b):
+            return None if inner is None else f"W{layer} {inner}"
+        layer = _weight_layer(b, column=False)
+        if layer is not None:
             inner = _layer_text(a, fn_names)
-            return None if inner is None else f"{inner} W{b.layer}"  # type: ignore[attr-defined]
+            return None if inner is None else f"{inner} W{layer}"
         return None
     if isinstance(e, Add) and len(e.terms) == 2:
-        a, b = e.terms
-        if isinstance(b, Sym) and b.name == "b" and b.layer.isdigit():
-            inner = _layer_text(a, fn_names)
-            return None if inner is None else f"{inner} + b{b.layer}"
+        for affine, bias in (e.terms, e.terms[::-1]):
+            if isinstance(bias, Sym) and bias.name == "b" and not bias.accent:
+                inner = _layer_text(affine, fn_names)
+                if inner is None:
+                    continue
+                labels = re.findall(r"W(\d+)", inner)
+                layer = bias.layer or "1"
+                if labels and labels[0 if inner.startswith("W") else -1] == layer:
+                    return f"{inner} + b{layer}"
     return None
 
 
-def _is_weight(e: Expr) -> bool:
-    return isinstance(e, Sym) and e.name == "W" and e.layer.isdigit() and not e.accent
+def _activation(e: Call, fn_names: dict[str, str]) -> tuple[str | None, Expr | None]:
+    """The activation a call applies and its argument: ``σ(z)``, or ``max(0, z)`` (ReLU)."""
+    if e.func in ("max", "maximum") and len(e.args) == 2:
+        zero = [i for i, a in enumerate(e.args) if isinstance(a, Num) and a.text == "0"]
+        if len(zero) == 1:
+            return "relu", e.args[1 - zero[0]]
+        return None, None
+    if len(e.args) != 1:
+        return None, None
+    act = fn_names.get(e.func) or KNOWN_FUNCTIONS.get(e.func) or USUAL.get(e.func)
+    return (act, e.args[0]) if act in ACTIVATION_CANDIDATES else (None, None)
+
+
+def _weight_layer(e: Expr, column: bool) -> str | None:
+    """The layer of a weight factor: ``W_2`` (or ``W`` alone, layer 1), and in the column
+    convention ``w_2^⊤``, a one-unit layer's weight vector; None for anything else."""
+    if isinstance(e, Transpose) and column:
+        inner = e.operand
+        if isinstance(inner, Sym) and inner.name == "w" and inner.layer.isdigit():
+            return inner.layer
+        return None
+    if isinstance(e, Sym) and e.name == "W" and not e.accent:
+        if e.layer.isdigit():
+            return e.layer
+        return "1" if not e.layer else None
+    return None
 
 
 def _identify_functions(chains: list[Chain]) -> tuple[dict[str, str], dict[str, str]]:

@@ -324,8 +324,22 @@ class Evaluator:
     def _Add(self, e: Add) -> Tensor:
         out = self.eval(e.terms[0])
         for term in e.terms[1:]:
-            out = elementwise(out, self.eval(term), "+", "a sum")
+            value = self.eval(term)
+            out, value = self._bias_rows(out, value), self._bias_rows(value, out)
+            out = elementwise(out, value, "+", "a sum")
         return out
+
+    def _bias_rows(self, t: Tensor, other: Tensor) -> Tensor:
+        """``t`` as a row when it is a column as long as the rows of the matrix ``other``
+        (``X W + 𝟏bᵀ`` with b a row already): a bias added to every example, stated."""
+        s, o = t.struct, other.struct
+        if len(s) == 2 and len(o) == 2 and s[1] == 1 and s[0] == o[1] != o[0] and o[0] > 1:
+            self.used.add(
+                "a vector added to a matrix with as many columns is added to every row "
+                "(a bias over a batch of rows)."
+            )
+            return transpose(t)
+        return t
 
     def _Mul(self, e: Mul) -> Tensor:
         fs = e.factors

@@ -67,7 +67,7 @@ from chainrule.reader.symbols import FUNCTION_LETTERS
 
 Unit = Expr | Head
 _HADAMARD_OPS = ("odot", "circ")
-GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x")
+GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x", "H", "h")
 GLUE_NOTE = "in deeplearning.ai's notation"
 _LAYER_THEN_T = re.compile(
     r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"

@@ -92,6 +92,13 @@ _ACTIVATION = re.compile(
     r"(?(apposition)(?!\s*(?:function\s*)?\x01)(?=\s*(?:[.,;:)]|and\b|$)))",
     re.IGNORECASE,
 )
+_ACTIVATION_FOR = re.compile(
+    # "I use s(.) for the sigmoid", "we write φ for the hyperbolic tangent"
+    r"\b(?:use|write|denote|using|writing)\s+" + _SUBJ + r"(?:\s*\(\s*\S{0,3}\s*\))?\s+"
+    r"(?:for|as)\s+(?:the\s+|an?\s+)?(?:(?:element-?wise|standard|usual|logistic)\s+)?"
+    r"(?P<act>sigmoid|logistic|softmax|tanh|hyperbolic\s+tangent|relu|rectified\s+linear)\b",
+    re.IGNORECASE,
+)
 _GRADIENT = re.compile(
     # "g_ℓ denotes the gradient of the loss with respect to u_ℓ" (a name defined in words)
     r"(?P<subj>\x01\x02*\x01)\s+(?:denotes?|is|stands\s+for|will\s+denote)\s+the\s+"
@@ -339,7 +346,7 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _KRONECKER.finditer(flat):
             _, body = subject(m)
             out.append(_at("kronecker", "delta", _indices(body), s.start, m, sentence))
-        for m in _ACTIVATION.finditer(flat):
+        for m in [*_ACTIVATION.finditer(flat), *_ACTIVATION_FOR.finditer(flat)]:
             name, _ = subject(m)
             act = _ACTIVATIONS[" ".join(m.group("act").lower().split())]
             out.append(_at("activation", name, act, s.start, m, sentence))
