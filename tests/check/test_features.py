@@ -473,7 +473,8 @@ def test_a_text_that_writes_its_sums_is_not_read_with_implicit_ones() -> None:
 
 
 ROW_BATCH = r"""A batch of $m$ rows: $U = X W_1 + \mathbf 1\, b_1^{\mathsf T}$, $H = \tanh(U)$,
-$\hat{\mathbf y} = \sigma(H W_2 + b_2 \mathbf 1)$, with binary cross-entropy averaged over the batch;
+$\hat{\mathbf y} = \sigma(H W_2 + b_2 \mathbf 1)$, with binary cross-entropy averaged over
+the batch;
 dZ and dH are per-example gradients, without the 1/m.
 \[ dZ_2 = \hat{\mathbf y} - \mathbf y \]
 \[ dH = dZ_2\, W_2^{\mathsf T} \]

@@ -217,7 +217,9 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     notes: list[tuple[Span | None, str]] = []
     assumptions: list[str] = []
     chains = list(doc.chains)
-    spec, source, fn_names, fn_notes = find_model(chains, options, notes, assumptions, doc)
+    spec, source, fn_names, fn_notes, statement = find_model(
+        chains, options, notes, assumptions, doc
+    )
     assumptions[:0] = list(fn_notes.values())  # how σ and g were identified comes first
     dims = parse_dims(options.dims, spec) if options.dims else checking_dims(spec)
     model = build_model(spec, dims)
@@ -233,7 +235,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
         and spec.loss_scale == 1.0
         and defined_loss(chains, spec.text(), fn_names) is None
     )
-    unify_statement(chains, binding)
+    unify_statement(chains, binding, statement)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     binding.writes_sums = any(

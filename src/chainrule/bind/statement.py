@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from chainrule.reader.ast import (
     Add,
     Call,
     Deriv,
+    Div,
     Expr,
     Indexed,
     Mul,
@@ -76,15 +77,22 @@ class _Probe:
         return data if not t.axes else None
 
 
-def unify_statement(chains: list[Chain], binding: Binding) -> None:
+def unify_statement(chains: list[Chain], binding: Binding, found: Statement | None) -> None:
     """Learn the author's names for parameters from their statement of the network.
 
     ``ŷ = σ(w^⊤ h + c)`` against the model ``yhat = sigmoid(W2 relu(W1 x))``: w is W₂ᵀ and
     c is b₂. Walks the author's (definition-expanded) output expression and the model's
-    layers together, from the output down; binds only names without another meaning.
+    layers together, from the output down; binds only names without another meaning. With
+    ``found``, the statement the model was read from (its output's name, ``p``, is ŷ);
+    without, the text's ``ŷ = …``.
     """
-    definitions = symbol_definitions(chains)
     spec = binding.model.spec
+    if found is not None:
+        if found.output is not None:
+            _bind_name(found.output, NodeRef("yhat"), binding)
+        _unify(found.expr, spec.depth, binding)
+        return
+    definitions = symbol_definitions(chains)
     for chain in chains:
         lhs = chain.lhs.expr
         if not (isinstance(lhs, Sym) and lhs.name == "y" and lhs.accent == "hat"):
@@ -181,13 +189,22 @@ def usual_functions(spec: ModelSpec, binding: Binding) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Statement:
+    """The network as the text states it: its expression with the definitions expanded,
+    and the name the text gives its output (``ŷ``, ``p``), if it names it."""
+
+    expr: Expr
+    output: Sym | None
+
+
 def find_model(
     chains: list[Chain],
     options: CheckOptions,
     notes: list[tuple[Span | None, str]],
     assumptions: list[str],
     doc: Document,
-) -> tuple[ModelSpec, str, dict[str, str], dict[str, str]]:
+) -> tuple[ModelSpec, str, dict[str, str], dict[str, str], Statement | None]:
     fn_names, fn_notes = _identify_functions(chains)
     # "f, the hyperbolic tangent": the text's word outranks a guess from the usual names or
     # from the author's own (possibly wrong) derivative of f
@@ -196,15 +213,16 @@ def find_model(
             fn_names[a.subject] = a.value
             fn_notes[a.subject] = f"{a.subject} is the {a.value} (from the text)."
     if options.preset:
-        return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes
+        return preset(options.preset), f"the preset {options.preset!r}", fn_names, fn_notes, None
     if options.model:
         spec = parse_spec(options.model, options.loss or "cross_entropy")
         loss, note = _find_loss(chains, spec.text(), fn_names)
         if loss == _NO_HALF and spec.loss == "mse":
             spec, _ = _with_loss(spec, loss, note, assumptions)
-        return spec, "the --model option", fn_names, fn_notes
+        return spec, "the --model option", fn_names, fn_notes, None
     definitions = symbol_definitions(chains)
-    candidates: list[tuple[int, int, str, str]] = []  # (is ŷ, depth, spec text, source)
+    # (is ŷ, depth, spec text, source, statement)
+    candidates: list[tuple[int, int, str, str, Statement]] = []
     for chain in chains:
         lhs = chain.lhs.expr
         names_output = isinstance(lhs, Sym) and (
@@ -215,6 +233,11 @@ def find_model(
             expr = side.expr
             if expr is None or has_deriv(expr):
                 continue
+            entrywise = (
+                _softmax_of(lhs, expr) if lhs is not None and side is not chain.lhs else None
+            )
+            if entrywise is not None:  # p_i = e^{z_i} / Σ_l e^{z_l}: p = softmax(z)
+                lhs, expr = entrywise
             expanded = _expand(expr, definitions)
             if _spec_text(expanded, {**USUAL, **fn_names}) is None:
                 continue
@@ -233,12 +256,14 @@ def find_model(
                 where = f"line {line}: `{chain.lhs.source.strip()} = {side.source.strip()}`"
                 if side is chain.lhs:
                     where = f"line {line}: `{side.source.strip()}`"
-                candidates.append((int(names_output), depth, text, where))
+                output = lhs if isinstance(lhs, Sym) and side is not chain.lhs else None
+                statement = Statement(expanded, output)
+                candidates.append((int(names_output), depth, text, where, statement))
     # The output first, then the deepest network, then the one that wraps the others (``ŷ =
     # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
     candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
-    for _, _, text, source in candidates:
-        loss, loss_note = _find_loss(chains, text, fn_names)
+    for _, _, text, source, statement in candidates:
+        loss, loss_note = _find_loss(chains, text, fn_names, doc.text)
         try:
             spec = parse_spec(text, options.loss or _NAMED.get(loss, loss))
         except ChainruleError:
@@ -247,7 +272,7 @@ def find_model(
             spec, loss_note = _with_loss(spec, loss, loss_note, [])
         if loss_note:
             assumptions.append(loss_note)
-        return spec, f"the problem statement, {source}", fn_names, fn_notes
+        return spec, f"the problem statement, {source}", fn_names, fn_notes, statement
     raise ChainruleError(
         'found no network in the document: state it (e.g. "\\hat{y} = g(W_2\\sigma(W_1 x))"), '
         "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
@@ -263,11 +288,38 @@ def _functions_in(e: Expr) -> set[str]:
     return {n.func for n in walk(e) if isinstance(n, Call)}
 
 
+def _softmax_of(lhs: Expr, rhs: Expr) -> tuple[Sym, Expr] | None:
+    """``p_i = e^{z_i} / Σ_l e^{z_l}``: (p, softmax(z)), the softmax written entry by entry."""
+    if not (isinstance(lhs, Indexed) and isinstance(lhs.base, Sym) and len(lhs.indices) == 1):
+        return None
+    if not (isinstance(rhs, Div) and isinstance(rhs.den, Sum) and len(rhs.den.bounds) == 1):
+        return None
+    i, j = lhs.indices[0], rhs.den.bounds[0].index
+    bases = []
+    for part, index in ((rhs.num, i), (rhs.den.body, j)):
+        if not (isinstance(part, Call) and part.func == "exp" and len(part.args) == 1):
+            return None
+        arg = part.args[0]
+        if not (isinstance(arg, Indexed) and arg.indices == (index,)):
+            return None
+        bases.append(arg.base)
+    base = bases[0]
+    if base != bases[1]:
+        return None
+    return lhs.base, Call("softmax", (base,))
+
+
 def symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
-    """Names defined by an equation ``name = expression`` (the first such right side)."""
+    """Names defined by an equation ``name = expression`` (the first such right side), and
+    a softmax defined entry by entry (``p_i = e^{z_i} / Σ_l e^{z_l}`` defines p)."""
     out: dict[tuple[str, str, str], Expr] = {}
     for chain in chains:
         lhs = chain.lhs.expr
+        if lhs is not None and chain.rhs and chain.rhs[0].expr is not None:
+            entrywise = _softmax_of(lhs, chain.rhs[0].expr)
+            if entrywise is not None:
+                out.setdefault(key(entrywise[0]), entrywise[1])
+                continue
         if isinstance(lhs, Sym) and chain.rhs and not has_deriv(lhs):
             for side in chain.rhs:
                 if side.expr is None or has_deriv(side.expr):
@@ -297,49 +349,53 @@ def _expand(expr: Expr, definitions: dict[tuple[str, str, str], Expr], depth: in
 def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
     """The spec string of a network expression, or None when ``e`` is not one.
 
-    The layers must be numbered 1, 2, … from the input, as the author's labels say (a
-    weight without a label is layer 1 of a one-layer network), so the names in the
-    derivation mean what the model's do.
+    Layers are numbered 1, 2, … from the input. A weight or bias the author labelled must
+    carry its layer's number (so the names in the derivation mean what the model's do); an
+    unlabelled one (``σ(wᵀh + c)``, ``softmax(V h)``) takes its place's number, and
+    :func:`unify_statement` later binds the author's name to it.
     """
-    text = _layer_text(e, fn_names, top=True)
-    if text is None or "W" not in text:
+    found = _layer_text(e, fn_names)
+    if found is None or found[1] == 0:
         return None
-    labels = re.findall(r"W(\d+)", text)
-    if sorted(labels, key=int) != [str(i) for i in range(1, len(labels) + 1)]:
-        return None
-    return "yhat = " + text
+    return "yhat = " + found[0]
 
 
-def _layer_text(e: Expr, fn_names: dict[str, str], top: bool = False) -> str | None:
+_WEIGHTS = frozenset({"W", "w", "V", "v", "U"})
+_BIASES = frozenset({"b", "c", "beta", "bias"})
+
+
+def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
+    """The spec text of ``e`` and how many affine layers it holds, or None."""
     if isinstance(e, Sym) and e.name in ("x", "X") and not e.layer and not e.accent:
-        return e.name
+        return e.name, 0
     if isinstance(e, Call) and not e.prime:
         act, arg = _activation(e, fn_names)
-        if act is None or arg is None:
-            return None
-        inner = _layer_text(arg, fn_names)
-        return None if inner is None else f"{act}({inner})"
+        inner = None if act is None or arg is None else _layer_text(arg, fn_names)
+        return None if inner is None else (f"{act}({inner[0]})", inner[1])
     if isinstance(e, Mul) and len(e.factors) == 2:
         a, b = e.factors
-        layer = _weight_layer(a, column=True)
-        if layer is not None:
-            inner = _layer_text(b, fn_names)
-            return None if inner is None else f"W{layer} {inner}"
-        layer = _weight_layer(b, column=False)
-        if layer is not None:
-            inner = _layer_text(a, fn_names)
-            return None if inner is None else f"{inner} W{layer}"
+        for weight, below, column in ((a, b, True), (b, a, False)):
+            label = _weight_label(weight, column)
+            if label is None:
+                continue
+            inner = _layer_text(below, fn_names)
+            if inner is None:
+                return None
+            layer = inner[1] + 1
+            if label and label != str(layer):
+                return None
+            return (f"W{layer} {inner[0]}" if column else f"{inner[0]} W{layer}"), layer
         return None
     if isinstance(e, Add) and len(e.terms) == 2:
         for affine, bias in (e.terms, e.terms[::-1]):
-            if isinstance(bias, Sym) and bias.name == "b" and not bias.accent:
-                inner = _layer_text(affine, fn_names)
-                if inner is None:
-                    continue
-                labels = re.findall(r"W(\d+)", inner)
-                layer = bias.layer or "1"
-                if labels and labels[0 if inner.startswith("W") else -1] == layer:
-                    return f"{inner} + b{layer}"
+            label = _bias_label(bias)
+            inner = None if label is None else _layer_text(affine, fn_names)
+            if inner is None or inner[1] == 0:
+                continue
+            text, layer = inner
+            outermost = text.startswith(f"W{layer} ") or text.endswith(f" W{layer}")
+            if outermost and label in ("", str(layer)):
+                return f"{text} + b{layer}", layer
     return None
 
 
@@ -356,18 +412,28 @@ def _activation(e: Call, fn_names: dict[str, str]) -> tuple[str | None, Expr | N
     return (act, e.args[0]) if act in ACTIVATION_CANDIDATES else (None, None)
 
 
-def _weight_layer(e: Expr, column: bool) -> str | None:
-    """The layer of a weight factor: ``W_2`` (or ``W`` alone, layer 1), and in the column
-    convention ``w_2^⊤``, a one-unit layer's weight vector; None for anything else."""
-    if isinstance(e, Transpose) and column:
+def _weight_label(e: Expr, column: bool) -> str | None:
+    """A weight factor's layer label (``""`` when it has none), or None when ``e`` is no
+    weight: ``W_2``, ``V``, and in the column convention a one-unit layer's ``w^⊤``. A
+    transposed matrix (``W^⊤ h``) is not read: its author's W would be the model's Wᵀ."""
+    if isinstance(e, Transpose):
         inner = e.operand
-        if isinstance(inner, Sym) and inner.name == "w" and inner.layer.isdigit():
-            return inner.layer
+        if column and isinstance(inner, Sym) and inner.name in ("w", "v") and not inner.accent:
+            return inner.layer if inner.layer.isdigit() or not inner.layer else None
         return None
-    if isinstance(e, Sym) and e.name == "W" and not e.accent:
-        if e.layer.isdigit():
-            return e.layer
-        return "1" if not e.layer else None
+    if isinstance(e, Sym) and e.name in _WEIGHTS and e.name not in ("w", "v") and not e.accent:
+        return e.layer if e.layer.isdigit() or not e.layer else None
+    return None
+
+
+def _bias_label(e: Expr) -> str | None:
+    """A bias term's layer label (``""`` when it has none), or None when ``e`` is none:
+    ``b_2``, ``c``, and over a batch ``b_2 𝟏`` or ``𝟏 b_1^⊤``."""
+    if isinstance(e, Mul) and len(e.factors) == 2 and Num("1") in e.factors:
+        e = next(f for f in e.factors if f != Num("1"))
+        e = e.operand if isinstance(e, Transpose) else e
+    if isinstance(e, Sym) and e.name in _BIASES and not e.accent:
+        return e.layer if e.layer.isdigit() or not e.layer else None
     return None
 
 
@@ -412,12 +478,47 @@ def _identify_functions(chains: list[Chain]) -> tuple[dict[str, str], dict[str, 
     return names, sentences
 
 
-def _find_loss(chains: list[Chain], spec_text: str, fn_names: dict[str, str]) -> tuple[str, str]:
-    """The loss from a definition ``L = …`` (by value, or by pattern with a note)."""
+def _one_minus_something(e: Expr) -> bool:
+    return isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == Num("1")
+
+
+_LOSS_WORDS = (
+    (re.compile(r"binary\s+cross[- ]?entropy|log(?:istic)?[- ]loss|entrop[ií]a\s+cruzada\s+"
+                r"binaria|entropie\s+crois[ée]e\s+binaire|bin[äa]re\s+kreuzentropie", re.I),
+     "bce"),
+    (re.compile(r"cross[- ]?entropy|log[- ]likelihood|entrop[ií]a\s+cruzada|entropie\s+"
+                r"crois[ée]e|kreuzentropie", re.I), "cross_entropy"),
+    (re.compile(r"squared[- ]error|sum[- ]of[- ]squares|quadratic\s+(?:cost|loss)|\bMSE\b|"
+                r"\bL2\s+loss|error\s+cuadr[aá]tico|erro\s+quadr[aá]tico|erreur\s+"
+                r"quadratique", re.I), "mse"),
+)  # fmt: skip
+"""Losses named in words, most specific first."""
+
+
+def _loss_in_words(text: str, out_act: str) -> str | None:
+    """The loss the prose names, if it names one that fits the output."""
+    for pattern, loss in _LOSS_WORDS:
+        if pattern.search(text):
+            if loss == "cross_entropy" and out_act == "sigmoid":
+                return "bce"  # cross-entropy on a sigmoid output is its binary form
+            if loss == "bce" and out_act == "softmax":
+                return None
+            return loss
+    return None
+
+
+def _find_loss(
+    chains: list[Chain], spec_text: str, fn_names: dict[str, str], text: str = ""
+) -> tuple[str, str]:
+    """The loss from a definition ``L = …`` (by value, or by pattern with a note), else from
+    the words of the text, else the usual pairing with the output."""
     found = defined_loss(chains, spec_text, fn_names)
     if found is not None:
         return found
     out_act = spec_text.split("=", 1)[1].strip().split("(", 1)[0]
+    named = _loss_in_words(text, out_act)
+    if named is not None:
+        return named, f"The loss is taken to be {named.replace('_', '-')}, as the text names it."
     default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
     return default, (
         f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
@@ -511,7 +612,12 @@ def _loss_by_value(expr: Expr, spec_text: str, fn_names: dict[str, str]) -> str 
 
 def _loss_by_pattern(expr: Expr) -> tuple[str, str] | None:
     nodes = walk(expr)
-    has_log = any(isinstance(n, Call) and n.func == "log" for n in nodes)
+    logs = [n for n in nodes if isinstance(n, Call) and n.func == "log"]
+    if any(_one_minus_something(n.args[0]) for n in logs if len(n.args) == 1):
+        return "bce", (
+            "read the loss `…` as binary cross-entropy: it has the log of 1 minus the output."
+        )
+    has_log = bool(logs)
     has_sum = [n for n in nodes if isinstance(n, Sum)]
     if has_log and has_sum:
         s = has_sum[0]

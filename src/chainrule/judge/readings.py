@@ -18,6 +18,7 @@ import numpy as np
 
 from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
 from chainrule.bind.einstein import free_indices, with_implicit_sums
+from chainrule.reader.ast import Indexed, Sym, walk
 
 if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
@@ -71,6 +72,43 @@ def einstein_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> Ste
     note = (
         f"Read with the repeated {which} summed over, as in Einstein's summation convention "
         "(the text writes no Σ, and does not say so)."
+    )
+    return replace(
+        v, verdict="correct", kind="", message="", introduces_error=False,
+        assumptions=(*sorted(lhs_res.used | res.used), note),
+    )  # fmt: skip
+
+
+def label_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+    """An index free on the right only, on y, ŷ, a basis vector e or a Kronecker δ
+    (``ŷ_m − δ_{jm}``, ``p − e_j``): the
+    true class, as the seed's answer writes it without saying so. Right so, the line is
+    right, and the document is read that way from here on (said so)."""
+    assert side.expr is not None and lhs.expr is not None
+    binding = judge.bound.binding
+    extra = free_indices(side.expr) - free_indices(lhs.expr) - binding.label_indices
+    if len(extra) != 1:
+        return None
+    (index,) = extra
+    on_labels = any(
+        isinstance(n, Indexed)
+        and index in n.indices
+        and isinstance(n.base, Sym)
+        and (n.base.name in ("y", "Y", "e") or binding.is_kronecker(n.base, len(n.indices)))
+        for n in walk(side.expr)
+    )
+    if not on_labels:
+        return None
+    binding.label_indices.add(index)
+    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
+    res = judge.evaluate(side.expr, scopes)
+    if lhs_res.error is not None or res.error is not None or not judge.outcome(lhs_res, res).ok:
+        binding.label_indices.discard(index)
+        return None
+    binding.inferred_label = binding.inferred_label or index
+    note = (
+        f"{index} is taken as the index of the true class (y_{index} = 1): it is free on the "
+        "right but not on the left, and the text does not say what it is."
     )
     return replace(
         v, verdict="correct", kind="", message="", introduces_error=False,

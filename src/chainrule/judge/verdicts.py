@@ -29,6 +29,7 @@ from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.layers import general_labels, instantiate, layer_values
 from chainrule.judge.readings import (
     einstein_reading,
+    label_reading,
     mean_reading,
     numerator_reading,
     summed_notes,
@@ -286,6 +287,8 @@ class Judge:
                 v = numerator_reading(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
                 v = einstein_reading(self, v, side, lhs_side) or v
+            if v.verdict == "incorrect" and v.kind == "index" and side.expr is not None:
+                v = label_reading(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
                 read = mean_reading(self, v, side, lhs_side)
                 if read is not None:  # the document is read the other way from here on,

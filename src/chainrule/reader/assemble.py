@@ -46,7 +46,7 @@ from chainrule.reader.ast import (
 )
 from chainrule.reader.claims import Note
 from chainrule.reader.lexer import MathSyntaxError
-from chainrule.reader.macros import LAYER_SUPERSCRIPTS
+from chainrule.reader.macros import DOCUMENT_FUNCTIONS, LAYER_SUPERSCRIPTS
 from chainrule.reader.raw import (
     DerivOpAtom,
     GroupAtom,
@@ -224,7 +224,11 @@ class Assembler:
     def _name(
         self, raw: RawFactor, atom: NameAtom, nxt: RawFactor | None, nxt_entry: _Entry | None
     ) -> tuple[bool, Unit]:
-        function_like = atom.kind == "op" or atom.name in FUNCTION_LETTERS
+        function_like = (
+            atom.kind == "op"
+            or atom.name in FUNCTION_LETTERS
+            or atom.name in DOCUMENT_FUNCTIONS.get()
+        )
         head = self._function_head(raw, atom) if function_like else None
         powered = self._powered_function(raw, atom, nxt) if function_like else None
         if powered is not None:

@@ -524,6 +524,12 @@ class _Lexer:
             self.emit("NAME", _greek_name(base) or base, i, i + 1)
             return self.glue(i + 1)
         plain = unicodedata.normalize("NFKC", ch)
+        num, slash, den = plain.partition("\u2044")
+        if slash and num.isdigit() and den.isdigit():  # `½`: the fraction (1/2), as written
+            for kind, value in (("LPAR", "("), ("NUMBER", num), ("SLASH", "/"), ("NUMBER", den)):
+                self.emit(kind, value, i, i + 1)
+            self.emit("RPAR", ")", i, i + 1)
+            return i + 1
         if plain != ch and len(plain) == 1 and plain.isascii() and plain.isalnum():
             kind = "NUMBER" if plain.isdigit() else "NAME"
             self.emit(kind, plain, i, i + 1)

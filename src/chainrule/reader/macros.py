@@ -44,6 +44,31 @@ PACKAGE_MACROS = {
 """The physics package's derivatives, in their two-argument form (``\\pdv{L}{W_3}``); a
 document's own macro of the same name wins."""
 
+DOCUMENT_FUNCTIONS: ContextVar[frozenset[str]] = ContextVar(
+    "chainrule_document_functions", default=frozenset()
+)
+"""Single letters the document being read uses as functions (``s'(z)``, "I use s(.) for the
+sigmoid"), so ``s(z_1)`` there is a call, not s times z₁."""
+
+_PRIMED_CALL = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?:'+|\^\{?\\prime\}?)\s*\(")
+_NAMED_FUNCTION = re.compile(
+    r"\b(?:use|write|denote|using|writing)\s+\$?\\?([A-Za-z])\$?(?:\s*\(\s*\S{0,3}\s*\))?\s+"
+    r"(?:for|as)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?"
+    r"(?:sigmoid|logistic|tanh|relu|softmax|activation|non-?linearity)",
+    re.IGNORECASE,
+)
+
+
+def functions_used(text: str) -> frozenset[str]:
+    """The single letters ``text`` uses as functions: primed and applied (``s'(z)``), or
+    named so in words ("I use s(.) for the sigmoid")."""
+    # A prime also marks a transpose (W'(y − ŷ), w'x), so only letters that name functions
+    # count when primed; a name given in words may be any letter but the network's own.
+    letters = {m.group(1) for m in _PRIMED_CALL.finditer(text)} & {"f", "g", "s", "r"}
+    letters |= {m.group(1) for m in _NAMED_FUNCTION.finditer(text)}
+    return frozenset(letters - set("xyzahwvbWXYZAHLedm"))
+
+
 LAYER_SUPERSCRIPTS: ContextVar[bool] = ContextVar("chainrule_layer_superscripts", default=False)
 """The document being read writes layers as superscripts (Nielsen: ``a^l``, ``w^{l+1}``), so
 ``a^3`` there is layer 3's a, not a cube."""

@@ -71,8 +71,13 @@ _ACTIVATIONS = {
 _SUBJ = r"(?P<subj>\x01\x02*\x01|(?<![\w\\])[A-Za-zα-ωΑ-Ω](?![\w\\]))"
 _IS = r"\s+(?:is|be|are|denotes?|represents?|stands\s+for|is\s+taken\s+as)\s+"
 _LABEL = re.compile(
-    _SUBJ + _IS + r"(?:the\s+)?(?:index\s+(?:of\s+)?(?:the\s+)?)?"
+    # "j is the index of the correct class", "(j = correct class)", and in French, Spanish,
+    # Portuguese and German ("j est la classe correcte", "j es la clase correcta")
+    _SUBJ + r"(?:" + _IS + r"|\s*[=:]\s*)(?:the\s+)?(?:index\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:correct|true|target|ground[- ]truth|right|actual)\s+(?:class|label|category|output)"
+    r"|" + _SUBJ.replace("subj", "subj3") + r"\s+(?:est|es|é|ist)\s+(?:la|el|a|die)\s+"
+    r"(?:classe|clase|klasse)\s+(?:correcte|correcta|correta|richtige|vraie|verdadera|"
+    r"verdadeira|wahre)"
     r"|(?:correct|true|target)\s+(?:class|label)(?:\s+index)?\s+(?:is\s+|be\s+)?"
     + _SUBJ.replace("subj", "subj2"),
     re.IGNORECASE,
@@ -335,7 +340,8 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         by_start = {r.start - s.start: r for r in s.inline}
 
         def subject(m: re.Match[str], by_start: dict[int, Region] = by_start) -> tuple[str, str]:
-            group = "subj" if m.group("subj") is not None else "subj2"
+            groups = [g for g in ("subj", "subj2", "subj3") if g in m.re.groupindex]
+            group = next(g for g in groups if m.group(g) is not None)
             region = by_start.get(m.start(group))
             body = text[region.body_start : region.body_end] if region else m.group(group)
             return _function_head(body), body

@@ -21,9 +21,11 @@ from chainrule.reader.ast import Expr, Span
 from chainrule.reader.claims import Assumption, Chain, Document, Note
 from chainrule.reader.documents import Source, load
 from chainrule.reader.macros import (
+    DOCUMENT_FUNCTIONS,
     LAYER_SUPERSCRIPTS,
     MACROS,
     find_macros,
+    functions_used,
     writes_layer_superscripts,
 )
 from chainrule.reader.parse import MathSyntaxError, parse_math
@@ -66,9 +68,11 @@ def read_document(
     # The document's own macros (\newcommand{\one}{\mathbf{1}}) are read wherever it uses them.
     token = MACROS.set(find_macros(src.text))
     layers = LAYER_SUPERSCRIPTS.set(writes_layer_superscripts(src.text))
+    functions = DOCUMENT_FUNCTIONS.set(functions_used(src.text))
     try:
         return _read(src)
     finally:
+        DOCUMENT_FUNCTIONS.reset(functions)
         LAYER_SUPERSCRIPTS.reset(layers)
         MACROS.reset(token)
 

@@ -585,6 +585,9 @@ def _runs_in_line(
         while j < len(tokens) and not prose[j]:
             j += 1
         run = tokens[i:j]
+        if j < len(tokens) and len(run) > 2 and run[-2][2].endswith(","):
+            # `L = ½‖ŷ − y‖², y is a real vector`: the name before the words is their subject
+            run = run[:-1]
         i = j
         words = " ".join(t[2] for t in run)
         a = line_start + run[0][0]

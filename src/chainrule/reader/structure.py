@@ -180,10 +180,12 @@ def _remark_start(chars: list[str], base: int, a: int, b: int) -> int | None:
     if first_eq is None:
         return None
     for i in top:
+        if i > first_eq and chars[i - base] == "∈":
+            return i  # `ŷ = σ(W₃h₂ + b₃) ∈ (0, 1)^k`: where the value lies, said after it
         if i <= first_eq or chars[i - base] != "\\":
             continue
         k = i - a
-        if re.match(r"\\q?quad(?![A-Za-z])", s[k:]):
+        if re.match(r"\\q?quad(?![A-Za-z])|\\in(?![A-Za-z])", s[k:]):
             return i
         m = _REMARK_TEXT.match(s, k)
         if m:

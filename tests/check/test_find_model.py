@@ -1,0 +1,103 @@
+"""check without --model: the network and the loss are read off the text, as a user runs it.
+
+Each document states its network its own way; the model found, the loss and the verdicts are
+asserted, and a wrong line stays wrong.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chainrule.checker import check
+
+CASES = [
+    (  # unlabelled output weights and bias (w, c), a loss written out: binary cross-entropy
+        r"""A binary classifier: $h = \tanh(W_1 x + b_1)$, $\hat{y} = \sigma(w^\top h + c)$,
+loss $L = -\bigl[y \log \hat{y} + (1 - y)\log(1 - \hat{y})\bigr]$.
+\[ \frac{\partial L}{\partial w} = (\hat y - y) h \]
+\[ \frac{\partial L}{\partial c} = \hat y - y \]
+""",
+        "yhat = sigmoid(W2 tanh(W1 x + b1) + b2)",
+        "bce",
+    ),
+    (  # max(0, ·) is ReLU; a linear output named ŷ; a squared error with its ½
+        r"""Let $u_1 = W_1 x$, $h_1 = \max(0, u_1)$, $u_2 = W_2 h_1$, $h_2 = \max(0, u_2)$, and
+$\hat{y} = W_3 h_2$, with $L = \frac{1}{2}\sum_{m=1}^{k} (\hat{y}_m - y_m)^2$.
+\[ \frac{\partial L}{\partial W_3} = (\hat y - y) h_2^\top \]
+\[ \frac{\partial L}{\partial h_2} = W_3^\top (\hat y - y) \]
+""",
+        "yhat = identity(W3 relu(W2 relu(W1 x)))",
+        "mse",
+    ),
+    (  # notes in columns, a sigmoid named in words, an output called yhat
+        """I use s(.) for the sigmoid. Forward pass:
+  z1 = W1 x + b1        a1 = s(z1)
+  z2 = W2 a1 + b2       yhat = softmax(z2)
+  L  = - sum_i y_i log(yhat_i)
+
+  dL/dz2 = yhat - y
+  dL/dW2 = (yhat - y) a1^T
+""",
+        "yhat = softmax(W2 sigmoid(W1 x + b1) + b2)",
+        "cross_entropy",
+    ),
+    (  # logistic regression: one unlabelled W, a softmax written entry by entry, p for ŷ
+        r"""scores:  $z = W x + b$
+probs:   $p_i = e^{z_i} / \sum_{l} e^{z_l}$
+loss: cross-entropy, $c$ is the index of the correct class.
+$$\frac{\partial L}{\partial z} = p - y$$
+$$\nabla_W L = (p - y) x^T$$
+""",
+        "yhat = softmax(W1 x + b1)",
+        "cross_entropy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "model", "loss"), CASES)
+def test_the_network_and_the_loss_are_read_off_the_text(text: str, model: str, loss: str) -> None:
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (model, loss)
+    assert report.model.source.startswith("the problem statement")
+    assert report.steps and all(s.verdict == "correct" for s in report.steps)
+
+
+def test_a_wrong_line_stays_wrong_when_the_model_is_read_off_the_text() -> None:
+    text = CASES[0][0].replace(r"= (\hat y - y) h \]", r"= (y - \hat y) h \]")
+    assert [s.verdict for s in check(text).steps] == ["incorrect", "correct"]
+
+
+def test_an_unstated_true_class_index_is_read_as_such_and_said() -> None:
+    """The seed's answer writes ŷ_m − δ_{jm} without saying that j is the true class."""
+    text = r"""$\hat{y} = \mathrm{softmax}(W_2 \sigma(W_1 x))$, cross-entropy loss.
+$$\frac{\partial L}{\partial z_{2,m}} = \hat y_m - \delta_{jm}$$
+$$\frac{\partial L}{\partial z_{2,m}} = \hat y_m + \delta_{jm}$$
+"""
+    report = check(text)
+    assert [s.verdict for s in report.steps] == ["correct", "incorrect"]
+    assert any("j is taken as the index of the true class" in a for a in report.assumptions)
+
+
+@pytest.mark.parametrize(
+    "said", ["($j$ = correct class)", "où $j$ est la classe correcte", "$j$ es la clase correcta"]
+)
+def test_the_true_class_stated_in_other_words(said: str) -> None:
+    text = rf"""$\hat y = \mathrm{{softmax}}(W_2 \sigma(W_1 x))$, $L = -\log \hat y_j$ {said}.
+$$\frac{{\partial L}}{{\partial z_{{2,m}}}} = \hat y_m - \delta_{{jm}}$$
+"""
+    report = check(text)
+    assert report.steps[0].verdict == "correct"
+    assert any("from the text" in a and "j is the index" in a for a in report.assumptions)
+
+
+def test_a_vulgar_fraction_and_a_subject_after_the_formula() -> None:
+    text = """ok: h = ReLU(W₁x + b₁), ŷ = σ(W₂h + b₂), L = ½‖ŷ − y‖², y is a real vector
+
+∂L/∂ŷ = ŷ − y
+"""
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (
+        "yhat = sigmoid(W2 relu(W1 x + b1) + b2)",
+        "mse",
+    )
+    assert [s.verdict for s in report.steps] == ["correct"]
