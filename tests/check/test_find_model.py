@@ -101,3 +101,26 @@ def test_a_vulgar_fraction_and_a_subject_after_the_formula() -> None:
         "mse",
     )
     assert [s.verdict for s in report.steps] == ["correct"]
+
+
+def test_a_forum_answer_in_plain_text_with_masks_and_a_case_split() -> None:
+    """``h = relu(z1)`` and ``yhat = W2 h + b2`` are formulas though nothing in them is LaTeX;
+    ``(z1 > 0)`` is NumPy's 0/1 mask; ``relu'(z) = 1 if z > 0, else 0`` is one piece of a
+    case split, not the claim relu′ = 1; ``||v||`` is a norm."""
+    text = """My loss is the squared error L = 0.5 ||yhat - y||^2.
+
+    z1 = W1 x + b1
+    h  = relu(z1)
+    yhat = W2 h + b2
+
+relu'(z) = 1 if z > 0, else 0. Then
+
+    dL/dW2 = (yhat - y) h^T
+    dL/dz1 = (W2^T (yhat - y)) * (z1 > 0)
+"""
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (
+        "yhat = identity(W2 relu(W1 x + b1) + b2)",
+        "mse",
+    )
+    assert [s.verdict for s in report.steps] == ["correct", "correct"]

@@ -69,6 +69,7 @@ Unit = Expr | Head
 _HADAMARD_OPS = ("odot", "circ")
 GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x", "H", "h")
 GLUE_NOTE = "in deeplearning.ai's notation"
+_INEQUALITIES = frozenset({">", "<", "\\geq", "\\leq", "\\gt", "\\lt", "≥", "≤"})
 _LAYER_THEN_T = re.compile(
     r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
 )
@@ -799,6 +800,15 @@ class Assembler:
                     "(1 where the condition holds, 0 elsewhere)",
                 )
             return Indicator(items[0].value, span=group.span)
+        value = items[0].value if len(items) == 1 else None
+        if group.kind == "paren" and isinstance(value, Relation) and value.op in _INEQUALITIES:
+            # `(z1 > 0)` in code-style notes: NumPy's boolean mask, 1 where it holds
+            self.ctx.note(
+                group.span,
+                f"read `{self.ctx.source(group.span)}` as a 0/1 mask (1 where the condition "
+                "holds, as NumPy's boolean arrays multiply)",
+            )
+            return Indicator(value, span=group.span)
         if len(items) == 1 and not dots:
             return items[0].value
         values = tuple(it.value for it in items if it not in dots)

@@ -232,6 +232,9 @@ class _Lexer:
                     self.note(i, i + 1, "read `*` as the product `\\cdot`")
                 self.emit(kind, value, i, i + 1)
                 i += 1
+            elif ch == "|" and text[i + 1 : i + 2] == "|":
+                self.emit("NORMOPEN", "\\|", i, i + 2)  # `||v||`: a norm typed with two bars
+                i += 2
             elif ch == "|":
                 self.emit("BAROPEN", "|", i, i + 1)
                 i += 1

@@ -59,6 +59,10 @@ _END_CACHE: dict[str, re.Pattern[str]] = {}
 
 _ENUMERATOR = re.compile(r"\((?:[a-h]|[ivx]{1,4}|[0-9]{1,2})\)")
 _IDENTIFIER = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[A-Za-z]+[0-9]+")
+_BRACKETED = re.compile(
+    r"[(\[|]*([A-Za-z][A-Za-z0-9_]*)[)\]|]+(?:\^[0-9]+)?|[(\[|]+([A-Za-z][A-Za-z0-9_]*)"
+)
+_CODE_NAMES = frozenset({"yhat", "y_hat", "probs", "scores", "logits", "loss", "out", "output"})
 """A code-style identifier (a letter word with ``_`` parts or trailing digits)."""
 
 # Words that may appear in a formula; any other run of 3+ letters outside a command is prose.
@@ -131,9 +135,13 @@ _SIGNAL = re.compile(
 )
 _PLAIN_DERIVATIVE = re.compile(r"\bd[A-Za-z]\w*\s*/\s*d[A-Za-z]")
 """``dL/dyhat`` typed without any LaTeX: a derivative, so the line is math."""
-_CODE_SIGNAL = re.compile(r"\s*(?:[A-Za-z]+[0-9]\w*\s*:?=|[A-Za-z]+'\s*\()")
-"""Code-style notes: ``dZ3 = A3 - Y`` (a name with a layer digit, assigned) or
-``sigmoid'(z) = …`` (a primed function): math though nothing in it is LaTeX."""
+_CODE_SIGNAL = re.compile(
+    r"\s*(?:[A-Za-z]+[0-9]\w*\s*:?=|[A-Za-z]+'\s*\("
+    r"|[A-Za-z]\w*\s*:?=\s*[^=]*?(?:\b[A-Za-z]+[0-9]+\b|\b(?:relu|tanh|sigmoid|softmax|exp|log)\s*\())"
+)
+"""Code-style notes: ``dZ3 = A3 - Y`` (a name with a layer digit, assigned), ``sigmoid'(z) =
+…`` (a primed function) or ``h = relu(z1)``, ``yhat = W2 h + b2`` (an assignment of an
+expression with such a name or a known function): math though nothing in it is LaTeX."""
 _SCRIPTED = re.compile(r"[A-Za-z0-9}][_^]\{?[A-Za-z0-9]")
 """A letter (or group) with a subscript or superscript: ``x_i``, ``W^{(2)}``, ``e^{s_i}``."""
 _PLAIN_DERIVATIVE_TOKEN = re.compile(r"d[A-Za-z]\w*/d[A-Za-z]\w*")
@@ -457,6 +465,10 @@ def _is_prose_token(token: str) -> bool:
         return True
     if _IDENTIFIER.fullmatch(token.rstrip(".,;:")):
         return False  # `dhidden_pre`, `W1`, `b_2`: a code-style name inside a formula
+    core = _BRACKETED.fullmatch(token.rstrip(".,;:"))
+    name = (core.group(1) or core.group(2)) if core else ""
+    if name and (_IDENTIFIER.fullmatch(name) or name.lower() in _CODE_NAMES or len(name) == 1):
+        return False  # `||yhat`, `y||^2`, `(yhat`: a name inside brackets or bars
     if _PLAIN_DERIVATIVE_TOKEN.fullmatch(token.rstrip(".,;:")):
         return False  # `dL/dyhat`: a derivative typed without LaTeX, whatever its words
     if _SCRIPTED.search(token):
@@ -571,6 +583,9 @@ def _names_between_operators(tokens: list[tuple[int, int, str]], prose: list[boo
     return out
 
 
+_CONDITION_WORDS = frozenset({"if", "when", "whenever", "otherwise", "else", "unless"})
+
+
 def _runs_in_line(
     tokens: list[tuple[int, int, str]], prose: list[bool], line_start: int
 ) -> list[Region]:
@@ -585,6 +600,9 @@ def _runs_in_line(
         while j < len(tokens) and not prose[j]:
             j += 1
         run = tokens[i:j]
+        if j < len(tokens) and tokens[j][2].lower().strip(",") in _CONDITION_WORDS:
+            i = j  # `relu'(z) = 1 if z > 0, else 0`: one piece of a case split, not a claim
+            continue
         if j < len(tokens) and len(run) > 2 and run[-2][2].endswith(","):
             # `L = ½‖ŷ − y‖², y is a real vector`: the name before the words is their subject
             run = run[:-1]
