@@ -124,3 +124,30 @@ relu'(z) = 1 if z > 0, else 0. Then
         "mse",
     )
     assert [s.verdict for s in report.steps] == ["correct", "correct"]
+
+
+def test_an_output_the_text_never_states_is_the_one_its_loss_needs() -> None:
+    """An answer to a question that stated ŷ: the text reads the layers up to z = W₃h and
+    L = −log ŷ_j, so the output is a softmax (stated), not a linear one."""
+    text = r"""Only the correct class $j$ has $y_j = 1$, so $L = -\log \hat{y}_j$. Let
+$h = \sigma(W_2\sigma(W_1x))$ and $z = W_3 h$.
+$$\frac{\partial L}{\partial z_m} = \hat y_m - \delta_{jm}$$
+"""
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (
+        "yhat = softmax(W3 sigmoid(W2 sigmoid(W1 x)))",
+        "cross_entropy",
+    )
+    assert any("the text does not state ŷ" in a for a in report.assumptions)
+    assert [s.verdict for s in report.steps] == ["correct"]
+
+
+def test_a_linear_layer_and_words_before_the_equation_in_a_line() -> None:
+    text = r"""x is 1 x D, h = \sigma(x W_1 + b_1) is 1 x H, u = h W_2 + b_2 is 1 x K,
+\hat{y} = softmax(u W_3 + b_3), J = -\sum_i y_i \log(\hat{y}_i).
+
+\partial J / \partial W_3 = u^T (\hat{y} - y)
+"""
+    report = check(text)
+    assert report.model.spec == "yhat = softmax(identity(sigmoid(x W1 + b1) W2 + b2) W3 + b3)"
+    assert [s.verdict for s in report.steps] == ["correct"]

@@ -33,6 +33,7 @@ from chainrule.reader.ast import (
     Expr,
     Indexed,
     Mul,
+    Neg,
     Num,
     Span,
     Sum,
@@ -68,7 +69,8 @@ class _Probe:
     def eval(self, expr: Expr) -> np.ndarray | None:
         ev = Evaluator(self.binding, self.leaves, self.values, Scope())
         try:
-            t = ev.eval(expr)
+            with np.errstate(all="ignore"):  # a log of a negative probe value: NaN, no match
+                t = ev.eval(expr)
         except (EvalError, ArithmeticError, ValueError):
             return None
         data = np.real(t.data)
@@ -262,7 +264,11 @@ def find_model(
     # The output first, then the deepest network, then the one that wraps the others (``ŷ =
     # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
     candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
-    for _, _, text, source, statement in candidates:
+    for named, _, text, source, statement in candidates:
+        if not named:
+            text, unstated = _unstated_output(chains, text, fn_names, doc.text)
+            if unstated:
+                assumptions.append(unstated)
         loss, loss_note = _find_loss(chains, text, fn_names, doc.text)
         try:
             spec = parse_spec(text, options.loss or _NAMED.get(loss, loss))
@@ -278,6 +284,27 @@ def find_model(
         "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
         "--loss cross_entropy, or --preset seed; on the web page: the model field)."
     )
+
+
+def _unstated_output(
+    chains: list[Chain], text: str, fn_names: dict[str, str], words: str
+) -> tuple[str, str]:
+    """A network read up to a pre-activation (``z = W₃h``) whose output the text never
+    states (it answers a question that did): the output its loss needs — softmax under
+    cross-entropy, sigmoid under binary cross-entropy, found by the loss's definition's
+    value or by name — with the sentence saying so; else the text unchanged."""
+    body = text.split("=", 1)[1].strip()
+    if body.split("(", 1)[0] in ACTIVATION_CANDIDATES:
+        return text, ""
+    for act, loss in (("softmax", "cross_entropy"), ("sigmoid", "bce")):
+        wrapped = f"yhat = {act}({body})"
+        found = defined_loss(chains, wrapped, fn_names)
+        if (found[0] if found else _loss_in_words(words, act)) == loss:
+            return wrapped, (
+                f"The output is taken as {act}({body.split(' ', 1)[0]} …), the output "
+                f"{loss.replace('_', '-')} needs: the text does not state ŷ."
+            )
+    return text, ""
 
 
 def _fname(name: str) -> str:
@@ -384,7 +411,10 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
             layer = inner[1] + 1
             if label and label != str(layer):
                 return None
-            return (f"W{layer} {inner[0]}" if column else f"{inner[0]} W{layer}"), layer
+            below_text = inner[0]
+            if inner[1] and not _one_call(below_text):
+                below_text = f"identity({below_text})"  # `W₂(W₁x + b₁)`: a linear layer
+            return (f"W{layer} {below_text}" if column else f"{below_text} W{layer}"), layer
         return None
     if isinstance(e, Add) and len(e.terms) == 2:
         for affine, bias in (e.terms, e.terms[::-1]):
@@ -397,6 +427,19 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
             if outermost and label in ("", str(layer)):
                 return f"{text} + b{layer}", layer
     return None
+
+
+def _one_call(text: str) -> bool:
+    """Whether a spec text is one activation applied to everything (``tanh(…)``)."""
+    head, paren, _ = text.partition("(")
+    if not paren or head not in ACTIVATION_CANDIDATES:
+        return False
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch == ")":
+            return k == len(text) - 1
+    return False
 
 
 def _activation(e: Call, fn_names: dict[str, str]) -> tuple[str | None, Expr | None]:
@@ -516,6 +559,8 @@ def _find_loss(
     if found is not None:
         return found
     out_act = spec_text.split("=", 1)[1].strip().split("(", 1)[0]
+    if out_act not in ACTIVATION_CANDIDATES:
+        out_act = "identity"
     named = _loss_in_words(text, out_act)
     if named is not None:
         return named, f"The loss is taken to be {named.replace('_', '-')}, as the text names it."
@@ -618,6 +663,16 @@ def _loss_by_pattern(expr: Expr) -> tuple[str, str] | None:
             "read the loss `…` as binary cross-entropy: it has the log of 1 minus the output."
         )
     has_log = bool(logs)
+    free_logs = [
+        n for n in logs if len(n.args) == 1 and isinstance(n.args[0], Indexed)
+        and len(n.args[0].indices) == 1 and n.args[0].indices[0].isalpha()
+    ]  # fmt: skip
+    if isinstance(expr, Neg) and free_logs and not any(isinstance(n, Sum) for n in nodes):
+        index = free_logs[0].args[0].indices[0]  # type: ignore[attr-defined]
+        return "cross_entropy", (
+            f"read the loss `…` as −log ŷ_{index}, the log-likelihood of the true class "
+            f"{index} (cross-entropy)."
+        )
     has_sum = [n for n in nodes if isinstance(n, Sum)]
     if has_log and has_sum:
         s = has_sum[0]

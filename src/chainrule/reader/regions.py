@@ -600,6 +600,11 @@ def _runs_in_line(
         while j < len(tokens) and not prose[j]:
             j += 1
         run = tokens[i:j]
+        equals = next((k for k, t in enumerate(run) if t[2] == "="), None)
+        commas = [k for k, t in enumerate(run[:equals]) if t[2].endswith(",")]
+        if equals is not None and commas:
+            # `1 x D_h, \hat{y} = …`: what ends before the comma is no part of the equation
+            run = run[commas[-1] + 1 :]
         if j < len(tokens) and tokens[j][2].lower().strip(",") in _CONDITION_WORDS:
             i = j  # `relu'(z) = 1 if z > 0, else 0`: one piece of a case split, not a claim
             continue
