@@ -151,3 +151,21 @@ def test_a_linear_layer_and_words_before_the_equation_in_a_line() -> None:
     report = check(text)
     assert report.model.spec == "yhat = softmax(identity(sigmoid(x W1 + b1) W2 + b2) W3 + b3)"
     assert [s.verdict for s in report.steps] == ["correct"]
+
+
+def test_a_network_defined_for_a_general_layer() -> None:
+    """``z⁽ˡ⁾ = W⁽ˡ⁾a⁽ˡ⁻¹⁾ + b⁽ˡ⁾`` and ``a⁽ˡ⁾ = σ(z⁽ˡ⁾)`` for l = 1, 2, then ŷ = softmax(z⁽³⁾):
+    the general definitions are read at every layer the text names, and the range "for
+    l = 1, 2" ends at the comma before ŷ's definition."""
+    text = r"""Throughout, $a^{(0)} = x$, $z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$ and
+$a^{(l)} = \sigma(z^{(l)})$ for $l = 1, 2$, and $\hat{y} = \mathrm{softmax}(z^{(3)})$, with
+cross-entropy.
+\[ \delta^{(3)} = \hat{y} - y \]
+\[ \frac{\partial L}{\partial W^{(3)}} = \delta^{(3)} a^{(2)\top} \]
+"""
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (
+        "yhat = softmax(W3 sigmoid(W2 sigmoid(W1 x + b1) + b2) + b3)",
+        "cross_entropy",
+    )
+    assert [s.verdict for s in report.steps] == ["correct", "correct"]

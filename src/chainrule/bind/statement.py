@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from chainrule.bind.binding import KNOWN_FUNCTIONS, Binding, Meaning
+from chainrule.bind.layers import general_labels, instantiate
 from chainrule.bind.options import CheckOptions
 from chainrule.bind.refs import Literal, NodeRef, key, sym_text
 from chainrule.errors import ChainruleError
@@ -222,6 +223,7 @@ def find_model(
         if loss == _NO_HALF and spec.loss == "mse":
             spec, _ = _with_loss(spec, loss, note, assumptions)
         return spec, "the --model option", fn_names, fn_notes, None
+    chains = _with_layer_instances(chains)
     definitions = symbol_definitions(chains)
     # (is ŷ, depth, spec text, source, statement)
     candidates: list[tuple[int, int, str, str, Statement]] = []
@@ -284,6 +286,30 @@ def find_model(
         "or give the model (on the command line: --model 'yhat = softmax(W2 sigmoid(W1 x))' "
         "--loss cross_entropy, or --preset seed; on the web page: the model field)."
     )
+
+
+def _with_layer_instances(chains: list[Chain]) -> list[Chain]:
+    """The chains, then each definition for a general layer (``z_ℓ = W_ℓ a_{ℓ−1}``) at every
+    layer up to the highest the text names (so ``ŷ = softmax(z_3)`` reads through it);
+    concrete definitions come first and win."""
+    general = [
+        c for c in chains
+        if isinstance(c.lhs.expr, Sym) and general_labels(c) and not has_deriv(c.lhs.expr)
+    ]  # fmt: skip
+    if not general:
+        return chains
+    top = min(_top_layer(chains), 12)
+    instances = [instantiate(c, layer) for c in general for layer in range(1, top + 1)]
+    return [*chains, *(c for c in instances if _top_layer([c]) <= top)]
+
+
+def _top_layer(chains: list[Chain]) -> int:
+    """The highest concrete layer number the chains name (0 for none)."""
+    return max(
+        (int(n.layer) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
+         for n in walk(side.expr) if isinstance(n, Sym) and n.layer.isdigit()),
+        default=0,
+    )  # fmt: skip
 
 
 def _unstated_output(
@@ -395,6 +421,8 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
     """The spec text of ``e`` and how many affine layers it holds, or None."""
     if isinstance(e, Sym) and e.name in ("x", "X") and not e.layer and not e.accent:
         return e.name, 0
+    if isinstance(e, Sym) and e.name in ("a", "h", "A", "H") and e.layer == "0" and not e.accent:
+        return ("X" if e.name.isupper() else "x"), 0  # a⁽⁰⁾: the input
     if isinstance(e, Call) and not e.prime:
         act, arg = _activation(e, fn_names)
         inner = None if act is None or arg is None else _layer_text(arg, fn_names)

@@ -16,6 +16,7 @@ import numpy as np
 
 from chainrule.bind.binding import Meaning
 from chainrule.bind.document import BoundDocument
+from chainrule.bind.layers import general_labels, instantiate, layer_values
 from chainrule.bind.refs import Literal
 from chainrule.evaluate.evaluator import DerivCache, Evaluator, Scope
 from chainrule.evaluate.tensor import Array, EvalError, Tensor, Unbound
@@ -26,7 +27,6 @@ from chainrule.judge.carried import (
     with_claimed_derivatives,
 )
 from chainrule.judge.compare import Outcome, compare, equal_values
-from chainrule.judge.layers import general_labels, instantiate, layer_values
 from chainrule.judge.readings import (
     einstein_reading,
     label_reading,

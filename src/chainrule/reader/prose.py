@@ -232,6 +232,7 @@ def intros(text: str, sentences_: Sequence[Sentence], regions: Sequence[Region])
         pos, previous = s.start, None
         opening = _last_word(text[s.start : s.inline[0].start]) if s.inline else ""
         lead = re.match(r"\W*([A-Za-z]+)", text[s.start : s.end])
+        ranged = False
         for r in s.inline:
             how = intro_of(text[pos : r.start], previous)
             # "With one-hot $y$ and $\delta_3 = …$": the list is still under "With".
@@ -244,10 +245,14 @@ def intros(text: str, sentences_: Sequence[Sentence], regions: Sequence[Region])
                 and text[pos : r.start].strip().lower() in ("and", ",", ", and")
             ):
                 how = "let"
+            body = text[r.body_start : r.body_end]
             if how == "for":
                 # "for $i = 1, 2, 3$" ranges an index; "for $L = -\sum …$" defines a name.
-                body = text[r.body_start : r.body_end]
                 how = "cond" if _INDEX_RANGE.match(body) else ""
+            elif how == "cond" and ranged and not _INDEX_RANGE.match(body):
+                # "… for $l = 1, 2$, and $\hat y = …$": the range ends at the comma
+                how = ""
+            ranged = how == "cond" and bool(_INDEX_RANGE.match(body))
             previous = out[r.start] = how
             pos = r.end
     by_end = {s.end: s for s in sentences_}

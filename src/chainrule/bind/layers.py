@@ -1,8 +1,10 @@
-"""Claims written for a general layer l (``δ⁽ˡ⁾ = (W⁽ˡ⁺¹⁾)ᵀδ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)``).
+"""Chains written for a general layer l (``δ⁽ˡ⁾ = (W⁽ˡ⁺¹⁾)ᵀδ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)``,
+``z_ℓ = W_ℓ a_{ℓ−1}``), and their instances at concrete layers.
 
-A chain whose layer labels contain a letter is checked for every concrete layer where all
-of its labels name layers of the network (for the seed, δ⁽ˡ⁾ above is checked at l = 1, 2);
-it is right when every instance is.
+The judge checks a claim whose layer labels contain a letter at every concrete layer where
+all of its labels name layers of the network (for the seed, δ⁽ˡ⁾ above is checked at
+l = 1, 2); it is right when every instance is. The model finder reads a general definition
+at every layer the text names.
 """
 
 from __future__ import annotations
