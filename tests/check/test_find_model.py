@@ -169,3 +169,28 @@ cross-entropy.
         "cross_entropy",
     )
     assert [s.verdict for s in report.steps] == ["correct", "correct"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "model"),
+    [
+        (r"$s = \theta^\top x + \theta_0$, $\hat y = \sigma(s)$", "yhat = sigmoid(W1 x + b1)"),
+        (
+            r"$z_\ell = W_\ell a_{\ell-1}$ with $a_0 = x$, $a_\ell = \sigma(z_\ell)$ for "
+            r"$\ell = 1$, and $\hat y = \sigma(z_2)$",
+            "yhat = sigmoid(W2 sigmoid(W1 x))",
+        ),
+    ],
+)
+def test_logistic_regression_with_theta_and_layers_in_subscripts(
+    statement: str, model: str
+) -> None:
+    text = (
+        statement
+        + r""", loss $L = -y \log \hat y - (1 - y)\log(1 - \hat y)$.
+$$\frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\hat y (1 - \hat y)}$$
+"""
+    )
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (model, "bce")
+    assert [s.verdict for s in report.steps] == ["correct"]

@@ -489,7 +489,8 @@ def _weight_label(e: Expr, column: bool) -> str | None:
     transposed matrix (``W^⊤ h``) is not read: its author's W would be the model's Wᵀ."""
     if isinstance(e, Transpose):
         inner = e.operand
-        if column and isinstance(inner, Sym) and inner.name in ("w", "v") and not inner.accent:
+        vector = ("w", "v", "theta", "beta")
+        if column and isinstance(inner, Sym) and inner.name in vector and not inner.accent:
             return inner.layer if inner.layer.isdigit() or not inner.layer else None
         return None
     if isinstance(e, Sym) and e.name in _WEIGHTS and e.name not in ("w", "v") and not e.accent:
@@ -505,6 +506,8 @@ def _bias_label(e: Expr) -> str | None:
         e = e.operand if isinstance(e, Transpose) else e
     if isinstance(e, Sym) and e.name in _BIASES and not e.accent:
         return e.layer if e.layer.isdigit() or not e.layer else None
+    if isinstance(e, Sym) and e.name in ("theta", "w") and e.layer == "0" and not e.accent:
+        return ""  # θ₀, w₀: the intercept of θᵀx + θ₀
     return None
 
 

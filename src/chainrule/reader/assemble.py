@@ -69,6 +69,8 @@ Unit = Expr | Head
 _HADAMARD_OPS = ("odot", "circ")
 GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x", "H", "h")
 GLUE_NOTE = "in deeplearning.ai's notation"
+_LAYERED_NAMES = frozenset({"W", "w", "b", "z", "a", "h", "u", "A", "Z", "H", "delta", "Delta"})
+"""Names a general layer label in a subscript belongs to (``W_\\ell``, ``a_{\\ell-1}``)."""
 _INEQUALITIES = frozenset({">", "<", "\\geq", "\\leq", "\\gt", "\\lt", "≥", "≤"})
 _LAYER_THEN_T = re.compile(
     r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
@@ -671,7 +673,13 @@ class Assembler:
 
     def _sub(self, expr: Expr, post: Post, span: Span, group: bool, double: bool) -> Expr:
         assert post.script is not None
-        names = _index_list(post.script.items)
+        items = post.script.items
+        if isinstance(expr, Sym) and not expr.layer and not group and len(items) == 1:
+            label = _layer_text(items[0].value)
+            general = label == "ell" or bool(re.fullmatch(r"(?:ell|l)[+-]\d", label))
+            if general and expr.name in _LAYERED_NAMES:
+                return replace(expr, layer=label, span=span)  # `z_ℓ`, `a_{ℓ-1}`: layers
+        names = _index_list(items)
         if names is None:
             raise self.ctx.error(
                 "a subscript of index letters or a layer number, not "

@@ -583,6 +583,10 @@ def _names_between_operators(tokens: list[tuple[int, int, str]], prose: list[boo
     return out
 
 
+_LETTER_FORMULA = re.compile(
+    r"[A-Za-z]\s*=\s*[A-Za-z](?:\s+[A-Za-z])*(?:\s*[+-]\s*[A-Za-z](?:\s+[A-Za-z])*)+"
+)
+"""``z = W x + b``: one-letter names joined by a sum, a formula though nothing marks it."""
 _CONDITION_WORDS = frozenset({"if", "when", "whenever", "otherwise", "else", "unless"})
 
 
@@ -623,6 +627,7 @@ def _runs_in_line(
                 _SIGNAL.search(stripped)
                 or _PLAIN_DERIVATIVE.search(stripped)
                 or _CODE_SIGNAL.match(stripped)
+                or _LETTER_FORMULA.fullmatch(stripped)
             )
             and not stripped.startswith("=")
             and not stripped.endswith("=")
