@@ -194,3 +194,38 @@ $$\frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\hat y (1 - \hat y)}$$
     report = check(text)
     assert (report.model.spec, report.model.loss) == (model, "bce")
     assert [s.verdict for s in report.steps] == ["correct"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "model"),
+    [
+        (  # index form with sums, a ReLU as max(0, ·), a linear output, column convention
+            r"let $u_r = \sum_{s} W^{(1)}_{rs} x_s + b^{(1)}_r$, $h_r = \max(0, u_r)$ and "
+            r"$\hat{y}_m = \sum_{r} W^{(2)}_{mr} h_r + b^{(2)}_m$, with "
+            r"$L = \frac{1}{2} \sum_{m} (\hat{y}_m - y_m)^2$.",
+            "yhat = identity(W2 relu(W1 x + b1) + b2)",
+        ),
+        (  # Einstein's convention, rows: z_j = x_i W_ij
+            r"with the summation convention, $z_j = x_i W^{(1)}_{ij} + b^{(1)}_j$, "
+            r"$h_j = \tanh(z_j)$, $\hat{y}_k = h_j W^{(2)}_{jk} + b^{(2)}_k$, and "
+            r"$L = \frac{1}{2} \sum_{k} (\hat{y}_k - y_k)^2$.",
+            "yhat = identity(tanh(x W1 + b1) W2 + b2)",
+        ),
+    ],
+)
+def test_a_network_stated_entry_by_entry(statement: str, model: str) -> None:
+    text = statement + "\n$$\\frac{\\partial L}{\\partial \\hat y_m} = \\hat y_m - y_m$$\n"
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (model, "mse")
+    assert [s.verdict for s in report.steps] == ["correct"]
+
+
+def test_numpy_code_style_forward_pass() -> None:
+    text = """Z1 = X @ W1 + b1;  H1 = np.maximum(Z1, 0)
+Z2 = H1 @ W2 + b2; Yhat = np.tanh(Z2)
+L = 0.5 * ||Yhat - Y||^2 / m
+
+dZ2 = (Yhat - Y) * (1 - Yhat**2)
+"""
+    report = check(text)
+    assert report.model.spec == "yhat = tanh(relu(X W1 + b1) W2 + b2)"

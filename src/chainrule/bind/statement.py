@@ -222,50 +222,14 @@ def find_model(
         loss, note = _find_loss(chains, spec.text(), fn_names)
         if loss == _NO_HALF and spec.loss == "mse":
             spec, _ = _with_loss(spec, loss, note, assumptions)
-        return spec, "the --model option", fn_names, fn_notes, None
+        # The text's own statement of that network, if it has one, names its parts.
+        same = [
+            c[4] for c in _candidates(chains, doc, dict(fn_names), {})
+            if _same_network(c[2], spec)
+        ]  # fmt: skip
+        return spec, "the --model option", fn_names, fn_notes, same[0] if same else None
+    candidates = _candidates(chains, doc, fn_names, fn_notes)
     chains = _with_layer_instances(chains)
-    definitions = symbol_definitions(chains)
-    # (is ŷ, depth, spec text, source, statement)
-    candidates: list[tuple[int, int, str, str, Statement]] = []
-    for chain in chains:
-        lhs = chain.lhs.expr
-        names_output = isinstance(lhs, Sym) and (
-            (lhs.name in ("y", "Y") and lhs.accent == "hat")
-            or (lhs.name in _OUTPUT_NAMES and not lhs.accent)
-        )
-        for side in (chain.lhs, *chain.rhs):
-            expr = side.expr
-            if expr is None or has_deriv(expr):
-                continue
-            entrywise = (
-                _softmax_of(lhs, expr) if lhs is not None and side is not chain.lhs else None
-            )
-            if entrywise is not None:  # p_i = e^{z_i} / Σ_l e^{z_l}: p = softmax(z)
-                lhs, expr = entrywise
-            expanded = _expand(expr, definitions)
-            if _spec_text(expanded, {**USUAL, **fn_names}) is None:
-                continue
-            for name in _functions_in(expanded):
-                if name in USUAL and name not in fn_names:
-                    act = USUAL[name]
-                    fn_names[name] = act
-                    fn_notes[name] = (
-                        f"{_fname(name)} is taken as the {act} (its usual meaning; the text "
-                        "does not define it)."
-                    )
-            text = _spec_text(expanded, fn_names)
-            if text is not None:
-                depth = text.count("W")
-                line = doc.position(side.span.start).line
-                where = f"line {line}: `{chain.lhs.source.strip()} = {side.source.strip()}`"
-                if side is chain.lhs:
-                    where = f"line {line}: `{side.source.strip()}`"
-                output = lhs if isinstance(lhs, Sym) and side is not chain.lhs else None
-                statement = Statement(expanded, output)
-                candidates.append((int(names_output), depth, text, where, statement))
-    # The output first, then the deepest network, then the one that wraps the others (``ŷ =
-    # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
-    candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
     for named, _, text, source, statement in candidates:
         if not named:
             text, unstated = _unstated_output(chains, text, fn_names, doc.text)
@@ -333,6 +297,65 @@ def _unstated_output(
     return text, ""
 
 
+def _candidates(
+    chains: list[Chain], doc: Document, fn_names: dict[str, str], fn_notes: dict[str, str]
+) -> list[tuple[int, int, str, str, Statement]]:
+    """Every statement of a network in the text, best first: ``(names the output, depth,
+    spec text, where, statement)``. Functions named by their usual letters (σ, g) are added
+    to ``fn_names``, with a note in ``fn_notes``."""
+    chains = _with_layer_instances(chains)
+    definitions = symbol_definitions(chains)
+    candidates: list[tuple[int, int, str, str, Statement]] = []
+    for chain in chains:
+        lhs = chain.lhs.expr
+        names_output = isinstance(lhs, Sym) and (
+            (lhs.name in ("y", "Y") and lhs.accent == "hat")
+            or (lhs.name in _OUTPUT_NAMES and not lhs.accent)
+        )
+        for side in (chain.lhs, *chain.rhs):
+            expr, named = side.expr, lhs
+            if expr is None or has_deriv(expr):
+                continue
+            entrywise = None
+            if lhs is not None and side is not chain.lhs:
+                entrywise = _softmax_of(lhs, expr) or _matrix_of(lhs, expr)
+            if entrywise is not None:  # p_i = e^{z_i} / Σ_l e^{z_l}: p = softmax(z)
+                named, expr = entrywise
+            expanded = _expand(expr, definitions)
+            if _spec_text(expanded, {**USUAL, **fn_names}) is None:
+                continue
+            for name in _functions_in(expanded):
+                if name in USUAL and name not in fn_names:
+                    act = USUAL[name]
+                    fn_names[name] = act
+                    fn_notes[name] = (
+                        f"{_fname(name)} is taken as the {act} (its usual meaning; the text "
+                        "does not define it)."
+                    )
+            text = _spec_text(expanded, fn_names)
+            if text is not None:
+                depth = text.count("W")
+                line = doc.position(side.span.start).line
+                where = f"line {line}: `{chain.lhs.source.strip()} = {side.source.strip()}`"
+                if side is chain.lhs:
+                    where = f"line {line}: `{side.source.strip()}`"
+                output = named if isinstance(named, Sym) and side is not chain.lhs else None
+                statement = Statement(expanded, output)
+                candidates.append((int(names_output), depth, text, where, statement))
+    # The output first, then the deepest network, then the one that wraps the others (``ŷ =
+    # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
+    candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
+    return candidates
+
+
+def _same_network(text: str, spec: ModelSpec) -> bool:
+    """Whether a spec text states ``spec``'s network (whatever its loss)."""
+    try:
+        return parse_spec(text, spec.loss).text() == spec.text()
+    except ChainruleError:
+        return False
+
+
 def _fname(name: str) -> str:
     return {"sigma": "σ", "phi": "φ", "varphi": "φ"}.get(name, name)
 
@@ -362,6 +385,60 @@ def _softmax_of(lhs: Expr, rhs: Expr) -> tuple[Sym, Expr] | None:
     return lhs.base, Call("softmax", (base,))
 
 
+def _matrix_of(lhs: Expr, rhs: Expr) -> tuple[Sym, Expr] | None:
+    """A layer defined entry by entry, as a vector: ``u_r = Σ_s W_{rs} x_s + b_r`` is
+    u = W x + b, ``z_j = Σ_i x_i W_{ij} + b_j`` is z = x W + b (rows), ``h_r = max(0, u_r)``
+    is h = max(0, u), ``z = Σ_j w_j x_j + b`` is z = wᵀx + b; None for anything else."""
+    if isinstance(lhs, Indexed) and isinstance(lhs.base, Sym) and len(lhs.indices) == 1:
+        name, index = lhs.base, lhs.indices[0]
+    elif isinstance(lhs, Sym):
+        name, index = lhs, ""
+    else:
+        return None
+    vector = _as_vector(rhs, index)
+    return None if vector is None or vector == rhs else (name, vector)
+
+
+def _as_vector(e: Expr, index: str) -> Expr | None:
+    """``e``, written for entry ``index`` of a vector, as the vector (see :func:`_matrix_of`)."""
+    if isinstance(e, Indexed) and isinstance(e.base, Sym) and e.indices == (index,) and index:
+        return e.base
+    if isinstance(e, Sym) and not index:
+        return e
+    if isinstance(e, Add):
+        terms = [_as_vector(t, index) for t in e.terms]
+        if any(t is None for t in terms):
+            return None
+        return Add(tuple(t for t in terms if t is not None))
+    if isinstance(e, Call):
+        args = [a if isinstance(a, Num) else _as_vector(a, index) for a in e.args]
+        if any(a is None for a in args):
+            return None
+        return replace(e, args=tuple(a for a in args if a is not None))
+    body, summed = e, ""
+    if isinstance(e, Sum) and len(e.bounds) == 1:
+        body, summed = e.body, e.bounds[0].index
+    if not (isinstance(body, Mul) and len(body.factors) == 2):
+        return None
+    a, b = body.factors
+    if not (isinstance(a, Indexed) and isinstance(b, Indexed)):
+        return None
+    if not summed:  # Einstein's convention: the index the two factors share
+        shared = set(a.indices) & set(b.indices) - {index}
+        if len(shared) != 1:
+            return None
+        summed = shared.pop()
+    if a.indices == (index, summed) and b.indices == (summed,):
+        return Mul((a.base, b.base))  # Σ_s W_{rs} x_s: W x
+    if a.indices == (summed,) and b.indices == (summed, index):
+        return Mul((a.base, b.base))  # Σ_i x_i W_{ij}: x W (rows)
+    if b.indices == (index, summed) and a.indices == (summed,):
+        return Mul((b.base, a.base))  # Σ_s x_s W_{rs}: W x
+    if not index and a.indices == (summed,) and b.indices == (summed,):
+        return Mul((Transpose(a.base), b.base))  # Σ_j w_j x_j: wᵀx
+    return None
+
+
 def symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
     """Names defined by an equation ``name = expression`` (the first such right side), and
     a softmax defined entry by entry (``p_i = e^{z_i} / Σ_l e^{z_l}`` defines p)."""
@@ -369,7 +446,8 @@ def symbol_definitions(chains: list[Chain]) -> dict[tuple[str, str, str], Expr]:
     for chain in chains:
         lhs = chain.lhs.expr
         if lhs is not None and chain.rhs and chain.rhs[0].expr is not None:
-            entrywise = _softmax_of(lhs, chain.rhs[0].expr)
+            first = chain.rhs[0].expr
+            entrywise = _softmax_of(lhs, first) or _matrix_of(lhs, first)
             if entrywise is not None:
                 out.setdefault(key(entrywise[0]), entrywise[1])
                 continue
@@ -501,8 +579,9 @@ def _weight_label(e: Expr, column: bool) -> str | None:
 def _bias_label(e: Expr) -> str | None:
     """A bias term's layer label (``""`` when it has none), or None when ``e`` is none:
     ``b_2``, ``c``, and over a batch ``b_2 𝟏`` or ``𝟏 b_1^⊤``."""
-    if isinstance(e, Mul) and len(e.factors) == 2 and Num("1") in e.factors:
-        e = next(f for f in e.factors if f != Num("1"))
+    ones = (Num("1"), Transpose(Num("1")))
+    if isinstance(e, Mul) and len(e.factors) == 2 and any(f in ones for f in e.factors):
+        e = next(f for f in e.factors if f not in ones)  # b 𝟏ᵀ, 𝟏 bᵀ: over a batch
         e = e.operand if isinstance(e, Transpose) else e
     if isinstance(e, Sym) and e.name in _BIASES and not e.accent:
         return e.layer if e.layer.isdigit() or not e.layer else None

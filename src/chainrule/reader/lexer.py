@@ -113,6 +113,10 @@ class Lexed:
     notes: tuple[Note, ...]
 
 
+_ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "torch", "F", "tf"})
+_ARRAY_FUNCTIONS = {"maximum": "max", "sigmoid": "sigmoid", "relu": "relu"}
+"""NumPy's names for functions the reader knows by another (``np.maximum`` is max)."""
+
 WORD_LENGTH = 4
 """Runs of this many plain letters or more are one name (``hidden``); shorter runs (``Wx``)
 are products, as in LaTeX."""
@@ -287,6 +291,18 @@ class _Lexer:
                 return self.accented(text[i], i, i + 1)
             self.emit("NAME", text[i], i, i + 1)
             return i + 1
+        if word in _ARRAY_MODULES and text[j : j + 1] == "." and text[j + 1 : j + 2].isalpha():
+            # `np.tanh(Z)`, `torch.exp(z)`: the module's name says nothing about the math
+            k = j + 1
+            while k < len(text) and text[k].isascii() and (text[k].isalnum() or text[k] == "_"):
+                k += 1
+            name = _ARRAY_FUNCTIONS.get(text[j + 1 : k], text[j + 1 : k])
+            self.note(i, k, f"read `{text[i:k]}` as the function `{name}`")
+            if name in OPERATOR_NAMES:
+                self.emit("OPNAME", f"{OPERATOR_NAMES[name]}|bare", i, k)
+            else:
+                self.emit("NAME", name, i, k)
+            return k
         if word in OPERATOR_NAMES and len(word) > 1 and not accented:
             self.note(i, j, f"read `{word}` as the function `{_func_latex(word)}`")
             self.emit("OPNAME", f"{OPERATOR_NAMES[word]}|bare", i, j)

@@ -62,6 +62,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[A-Za-z]+[0-9]+")
 _BRACKETED = re.compile(
     r"[(\[|]*([A-Za-z][A-Za-z0-9_]*)[)\]|]+(?:\^[0-9]+)?|[(\[|]+([A-Za-z][A-Za-z0-9_]*)"
 )
+_ARRAY_CALL = re.compile(r"\(*(?:np|numpy|jnp|torch|F)\.[A-Za-z_]\w*\(")
 _CODE_NAMES = frozenset({"yhat", "y_hat", "probs", "scores", "logits", "loss", "out", "output"})
 """A code-style identifier (a letter word with ``_`` parts or trailing digits)."""
 
@@ -465,6 +466,8 @@ def _is_prose_token(token: str) -> bool:
         return True
     if _IDENTIFIER.fullmatch(token.rstrip(".,;:")):
         return False  # `dhidden_pre`, `W1`, `b_2`: a code-style name inside a formula
+    if _ARRAY_CALL.match(token):
+        return False  # `np.maximum(Z1,`: NumPy's function of a formula
     core = _BRACKETED.fullmatch(token.rstrip(".,;:"))
     name = (core.group(1) or core.group(2)) if core else ""
     if name and (_IDENTIFIER.fullmatch(name) or name.lower() in _CODE_NAMES or len(name) == 1):

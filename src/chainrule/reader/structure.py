@@ -32,7 +32,9 @@ _ASSIGN = re.compile(
 _SPACING = re.compile(r"(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\hfill(?![A-Za-z])|\s)+$")
 _REMARK_TEXT = re.compile(r"\\(?:text|mbox|textrm|textnormal|textit|textbf|mathrm)[ \t]*\{")
 _DELIMITER_DOT = re.compile(r"\\(?:left|right|bigl?|bigr?|Bigl?|Bigr?)\.$")
-_SEPARATOR = re.compile(r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|[ \t]{4,}|\t")
+_SEPARATOR = re.compile(
+    r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|,?\\[ ;:]\s*|[ \t]{4,}|\t"
+)
 _MATH_WORDS = frozenset({"log", "exp", "ln", "softmax", "sigmoid", "tanh", "relu", "diag"})
 MAX_DEPTH = 100
 MAX_SIDE = 20_000
