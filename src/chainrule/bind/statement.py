@@ -365,24 +365,30 @@ def _functions_in(e: Expr) -> set[str]:
 
 
 def _softmax_of(lhs: Expr, rhs: Expr) -> tuple[Sym, Expr] | None:
-    """``p_i = e^{z_i} / Σ_l e^{z_l}``: (p, softmax(z)), the softmax written entry by entry."""
-    if not (isinstance(lhs, Indexed) and isinstance(lhs.base, Sym) and len(lhs.indices) == 1):
+    """``p_i = e^{z_i} / Σ_l e^{z_l}``: (p, softmax(z)), the softmax written entry by entry;
+    over a batch too, ``P_{ic} = e^{S_{ic}} / Σ_{c'} e^{S_{ic'}}`` (rows) or ``P_{ki} =
+    e^{Z_{ki}} / Σ_c e^{Z_{ci}}`` (columns), the sum running over the class index."""
+    if not (isinstance(lhs, Indexed) and isinstance(lhs.base, Sym) and len(lhs.indices) <= 2):
         return None
     if not (isinstance(rhs, Div) and isinstance(rhs.den, Sum) and len(rhs.den.bounds) == 1):
         return None
-    i, j = lhs.indices[0], rhs.den.bounds[0].index
-    bases = []
-    for part, index in ((rhs.num, i), (rhs.den.body, j)):
+    summed = rhs.den.bounds[0].index
+    args = []
+    for part in (rhs.num, rhs.den.body):
         if not (isinstance(part, Call) and part.func == "exp" and len(part.args) == 1):
             return None
         arg = part.args[0]
-        if not (isinstance(arg, Indexed) and arg.indices == (index,)):
+        if not isinstance(arg, Indexed) or len(arg.indices) != len(lhs.indices):
             return None
-        bases.append(arg.base)
-    base = bases[0]
-    if base != bases[1]:
+        args.append(arg)
+    num, den = args
+    if num.base != den.base or num.indices != lhs.indices:
         return None
-    return lhs.base, Call("softmax", (base,))
+    # the denominator's indices: the numerator's, with the class index summed over
+    moved = [k for k, (a, b) in enumerate(zip(num.indices, den.indices, strict=True)) if a != b]
+    if len(moved) != 1 or den.indices[moved[0]] != summed:
+        return None
+    return lhs.base, Call("softmax", (num.base,))
 
 
 def _matrix_of(lhs: Expr, rhs: Expr) -> tuple[Sym, Expr] | None:
