@@ -229,3 +229,16 @@ dZ2 = (Yhat - Y) * (1 - Yhat**2)
 """
     report = check(text)
     assert report.model.spec == "yhat = tanh(relu(X W1 + b1) W2 + b2)"
+
+
+def test_an_output_entry_right_only_at_an_unstated_class_is_not_called_wrong() -> None:
+    """∂L/∂ŷ_j = −1/ŷ_j is right if j is the true class and wrong otherwise; a text that
+    never says what j is gets "could not verify" with what to write, and the same line is
+    checked once the text says it."""
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \sigma(W_1 x))$, $L = -\log \hat y_j$.
+$$\frac{\partial L}{\partial \hat y_j} = -\frac{1}{\hat y_j}$$
+"""
+    (step,) = check(text).steps
+    assert step.verdict == "unverifiable" and "right if j is the true class" in step.message
+    said = text.replace(r"\hat y_j$.", r"\hat y_j$, where $j$ is the correct class.")
+    assert [s.verdict for s in check(said).steps] == ["correct"]

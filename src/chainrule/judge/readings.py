@@ -18,7 +18,7 @@ import numpy as np
 
 from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
 from chainrule.bind.einstein import free_indices, with_implicit_sums
-from chainrule.reader.ast import Indexed, Sym, walk
+from chainrule.reader.ast import Deriv, Indexed, Sym, walk
 
 if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
@@ -114,6 +114,40 @@ def label_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVe
         v, verdict="correct", kind="", message="", introduces_error=False,
         assumptions=(*sorted(lhs_res.used | res.used), note),
     )  # fmt: skip
+
+
+def class_index_open(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
+    """``∂L/∂ŷ_j = −1/ŷ_j`` in a text that never says what j is: right exactly when j is the
+    true class, wrong at every other j. The text may mean either, so the line is "could not
+    verify", with what to write to have it checked (never wrong on a guess)."""
+    assert side.expr is not None and lhs.expr is not None
+    binding = judge.bound.binding
+    wrt = lhs.expr.wrt if isinstance(lhs.expr, Deriv) else None
+    if binding.label_indices or not (
+        isinstance(wrt, Indexed) and isinstance(wrt.base, Sym) and wrt.base.accent == "hat"
+    ):
+        return None  # only ∂L/∂ŷ_j: a gradient's entries (∂L/∂W_mn) are claimed for all m, n
+    shared = free_indices(side.expr) & set(wrt.indices)
+    on_output = {
+        i for n in walk(side.expr) if isinstance(n, Indexed) and isinstance(n.base, Sym)
+        and n.base.name in ("y", "Y") and n.base.accent == "hat" for i in n.indices
+    }  # fmt: skip
+    for index in sorted(shared & on_output):
+        binding.label_indices.add(index)
+        try:
+            lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
+            res = judge.evaluate(side.expr, scopes)
+            right = lhs_res.error is None and res.error is None and judge.outcome(lhs_res, res).ok
+        finally:
+            binding.label_indices.discard(index)
+        if right:
+            return replace(
+                v, verdict="unverifiable", kind="", introduces_error=False,
+                message=f"could not verify: this line is right if {index} is the true class "
+                f"(y_{index} = 1) and wrong for any other {index}; the text does not say which "
+                f"it means — write \"where {index} is the correct class\" to have it checked",
+            )  # fmt: skip
+    return None
 
 
 def mean_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:

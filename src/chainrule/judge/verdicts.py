@@ -28,6 +28,7 @@ from chainrule.judge.carried import (
 )
 from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.readings import (
+    class_index_open,
     einstein_reading,
     label_reading,
     mean_reading,
@@ -289,6 +290,8 @@ class Judge:
                 v = einstein_reading(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and v.kind == "index" and side.expr is not None:
                 v = label_reading(self, v, side, lhs_side) or v
+            if v.verdict == "incorrect" and side.expr is not None:
+                v = class_index_open(self, v, side, lhs_side) or v
             if v.verdict == "incorrect" and side.expr is not None:
                 read = mean_reading(self, v, side, lhs_side)
                 if read is not None:  # the document is read the other way from here on,

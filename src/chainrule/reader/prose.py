@@ -75,7 +75,8 @@ _LABEL = re.compile(
     # Portuguese and German ("j est la classe correcte", "j es la clase correcta")
     _SUBJ + r"(?:" + _IS + r"|\s*[=:]\s*)(?:the\s+)?(?:index\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:correct|true|target|ground[- ]truth|right|actual)\s+(?:class|label|category|output)"
-    r"|" + _SUBJ.replace("subj", "subj3") + r"\s+(?:est|es|é|ist)\s+(?:la|el|a|die)\s+"
+    r"|" + _SUBJ.replace("subj", "subj3") + r"\s+(?:est|es|é|ist|d[ée]signe|denota|indica|"
+    r"bezeichnet|repr[ée]sente?a?)\s+(?:la|el|a|die)\s+"
     r"(?:classe|clase|klasse)\s+(?:correcte|correcta|correta|richtige|vraie|verdadera|"
     r"verdadeira|wahre)"
     r"|(?:correct|true|target)\s+(?:class|label)(?:\s+index)?\s+(?:is\s+|be\s+)?"
