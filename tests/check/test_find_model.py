@@ -242,3 +242,14 @@ $$\frac{\partial L}{\partial \hat y_j} = -\frac{1}{\hat y_j}$$
     assert step.verdict == "unverifiable" and "right if j is the true class" in step.message
     said = text.replace(r"\hat y_j$.", r"\hat y_j$, where $j$ is the correct class.")
     assert [s.verdict for s in check(said).steps] == ["correct"]
+
+
+def test_a_name_given_to_the_result_above_in_words() -> None:
+    text = r"""$u = W_1 x + b_1$, $h = \tanh(u)$, $\hat y = W_2 h + b_2$,
+$L = \frac12 \|\hat y - y\|^2$.
+$$\frac{\partial L}{\partial u} = (1 - h \odot h) \odot W_2^{\top} (\hat y - y)$$
+Call that $g$. Then
+$$\frac{\partial L}{\partial b_1} = g, \qquad \frac{\partial L}{\partial b_1} = 2 g$$
+"""
+    report = check(text)
+    assert [s.verdict for s in report.steps][1:] == ["correct", "incorrect"]

@@ -43,6 +43,7 @@ from chainrule.reader.ast import (
     walk,
 )
 from chainrule.reader.claims import Chain, Document
+from chainrule.reader.parse import parse_math
 
 
 @dataclass
@@ -238,6 +239,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     unify_statement(chains, binding, statement)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
+    _bind_names_for_results(doc, binding)
     binding.writes_sums = any(
         isinstance(node, Sum) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
         for node in walk(side.expr)
@@ -368,6 +370,35 @@ def _with_implicit_sums(
             "summation convention); the indices of the left-hand side stay free."
         )
     return out
+
+
+_NAMES_RESULT = re.compile(
+    # "Call that $g$", "denote this by $g$", "which we call $g$": a name for the result above
+    r"\b(?:call|denote|name|write)\s+(?:this|that|it|the\s+(?:result|above|vector|gradient))"
+    r"\s+(?:by\s+|as\s+)?\$\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$"
+    r"|\bwhich\s+we\s+(?:call|denote(?:\s+by)?|name)\s+\$\s*(?P<name2>\\?[A-Za-z]+"
+    r"(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$",
+    re.IGNORECASE,
+)
+
+
+def _bind_names_for_results(doc: Document, binding: Binding) -> None:
+    """ "… = diag(1 − h ⊙ h) W₂ᵀ r. Call that $g$": g is the derivative the chain just
+    before the words is about (its left-hand side), when g has no other meaning."""
+    for m in _NAMES_RESULT.finditer(doc.text):
+        name = m.group("name") or m.group("name2")
+        try:
+            sym = parse_math(name).expr
+        except ChainruleError:
+            continue
+        before = [c for c in doc.chains if c.lhs.span.start < m.start()]
+        if not isinstance(sym, Sym) or not before or key(sym) in binding.symbols:
+            continue
+        lhs = before[-1].lhs.expr
+        if isinstance(lhs, Deriv) and binding.convention(sym) is None:
+            binding.symbols[key(sym)] = Meaning(
+                lhs, f"{sym_text(sym)} is {before[-1].lhs.source.strip()} (the text names it so)."
+            )
 
 
 def _kronecker_note(

@@ -73,7 +73,8 @@ _LAYERED_NAMES = frozenset({"W", "w", "b", "z", "a", "h", "u", "A", "Z", "H", "d
 """Names a general layer label in a subscript belongs to (``W_\\ell``, ``a_{\\ell-1}``)."""
 _INEQUALITIES = frozenset({">", "<", "\\geq", "\\leq", "\\gt", "\\lt", "≥", "≤"})
 _LAYER_THEN_T = re.compile(
-    r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*(T|\\top|\\intercal|[0-9])"
+    r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*"
+    r"(T|\\top|\\intercal|\\math(?:sf|rm)\s*\{?\s*T\s*\}?|[0-9])"
 )
 
 
