@@ -494,3 +494,14 @@ def test_a_row_batch_with_a_column_bias_and_a_code_style_dh() -> None:
         loss="bce",
     )
     assert [s.verdict for s in wrong.steps] == ["correct", "correct", "incorrect", "incorrect"]
+
+
+def test_identities_between_functions_written_without_their_argument() -> None:
+    """tanh′ = 1 − tanh², σ′ = σ(1 − σ) (a product, not σ of 1 − σ) are checked at random
+    points; tanh′ = 1 − tanh is wrong."""
+    text = r"""$\hat y = \mathrm{softmax}(W_2 \tanh(W_1 x))$, cross-entropy.
+$$\frac{\partial L}{\partial z_2} = \hat y - y$$
+Recall $\tanh' = 1 - \tanh^2$, and $\sigma' = \sigma (1 - \sigma)$, and $\tanh' = 1 - \tanh$.
+"""
+    report = check(text)
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "correct", "incorrect"]

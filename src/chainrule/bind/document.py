@@ -69,8 +69,8 @@ def is_claim(chain: Chain) -> bool:
         return any(s.expr is not None and has_deriv(s.expr) for s in chain.rhs)
     if has_deriv(lhs):
         return True
-    if isinstance(lhs, Call) and lhs.prime and lhs.args:
-        return True  # "σ′(z) = a ⊙ (1 − a)": a claim about a derivative
+    if isinstance(lhs, Call) and lhs.prime:
+        return True  # "σ′(z) = a ⊙ (1 − a)", "tanh′ = 1 − tanh²": a claim about a derivative
     if is_update(chain):
         return True  # "W₂ ← W₂ − η ∂L/∂W₂": an SGD update, checked against the true gradient
     if chain.intro in ("let", "where", ":="):

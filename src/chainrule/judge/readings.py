@@ -18,11 +18,11 @@ import numpy as np
 
 from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
 from chainrule.bind.einstein import free_indices, with_implicit_sums
-from chainrule.reader.ast import Deriv, Indexed, Sym, walk
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, map_tree, walk
+from chainrule.reader.claims import Chain, Side
 
 if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
-    from chainrule.reader.claims import Side
 
 
 def numerator_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
@@ -148,6 +148,31 @@ def class_index_open(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> Ste
                 f"it means — write \"where {index} is the correct class\" to have it checked",
             )  # fmt: skip
     return None
+
+
+def function_identity(chain: Chain) -> Chain | None:
+    """``tanh′ = 1 − tanh²``, ``σ′ = σ(1 − σ)``: an identity between functions, written
+    without their argument, as the same identity at a point ξ (``tanh′(ξ) = 1 − tanh²(ξ)``)
+    for the judge to check at random ξ; None when the left-hand side is no such function."""
+    lhs = chain.lhs.expr
+    if not (isinstance(lhs, Call) and lhs.prime and not lhs.args):
+        return None
+    name = lhs.func
+    point = Sym("xi")
+
+    def at_point(n: Expr) -> Expr | None:
+        if isinstance(n, Call) and not n.args:
+            return replace(n, args=(point,))
+        if isinstance(n, Sym) and n.name == name and not n.layer:
+            return Call(name, (point,))  # a bare σ in σ(1 − σ) is σ(ξ)
+        if isinstance(n, Call) and n.func == name and len(n.args) == 1 and point in walk(n.args[0]):
+            return Mul((Call(name, (point,)), n.args[0]))  # σ (1 − σ): a product, not σ of it
+        return None
+
+    def side(s: Side) -> Side:
+        return s if s.expr is None else replace(s, expr=map_tree(s.expr, at_point))
+
+    return replace(chain, lhs=side(chain.lhs), rhs=tuple(side(s) for s in chain.rhs))
 
 
 def mean_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:

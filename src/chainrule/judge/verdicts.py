@@ -30,6 +30,7 @@ from chainrule.judge.compare import Outcome, compare, equal_values
 from chainrule.judge.readings import (
     class_index_open,
     einstein_reading,
+    function_identity,
     label_reading,
     mean_reading,
     numerator_reading,
@@ -182,6 +183,7 @@ class Judge:
     def judge_chain(self, number: int, chain: Chain) -> list[StepVerdict]:
         if general_labels(chain):
             return self._judge_general(number, chain)
+        chain = function_identity(chain) or chain
         free = self._identity_variables(chain)
         if not free:
             return self._judge_concrete(number, chain)

@@ -71,6 +71,7 @@ GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x", "H", "h")
 GLUE_NOTE = "in deeplearning.ai's notation"
 _LAYERED_NAMES = frozenset({"W", "w", "b", "z", "a", "h", "u", "A", "Z", "H", "delta", "Delta"})
 """Names a general layer label in a subscript belongs to (``W_\\ell``, ``a_{\\ell-1}``)."""
+_ACTIVATION_WORDS = frozenset({"tanh", "sech", "sigmoid", "relu", "softmax", "cosh", "sinh"})
 _INEQUALITIES = frozenset({">", "<", "\\geq", "\\leq", "\\gt", "\\lt", "≥", "≤"})
 _LAYER_THEN_T = re.compile(
     r"[(\[]\s*([0-9]+|(?:\\ell|[A-Za-z])(?:\s*[+-]\s*[0-9]+)?)\s*[)\]]\s*"
@@ -242,6 +243,11 @@ class Assembler:
             call = self._call(atom, head, nxt.atom, _join(raw.span, nxt.atom.span))
             return True, self.posts(call, nxt.posts, _join(raw.span, nxt.span))
         if atom.kind == "op":
+            if nxt_entry is None or isinstance(nxt_entry.unit, Head):
+                # `\tanh' = 1 - \tanh^2`: the function itself, no argument written
+                bare = self._bare_function(raw, atom, head)
+                if bare is not None:
+                    return False, bare
             if head is None or nxt_entry is None or isinstance(nxt_entry.unit, Head):
                 raise self.ctx.error(
                     f"an argument after `{self.ctx.source(raw.span)}`, as in "
@@ -274,6 +280,24 @@ class Assembler:
                 return False, self.posts(exp, raw.posts[1:], raw.span)
         sym = Sym(atom.name, style=atom.style, span=atom.span)
         return False, self.posts(sym, raw.posts, raw.span)
+
+    def _bare_function(
+        self, raw: RawFactor, atom: NameAtom, head: tuple[int, str] | None
+    ) -> Expr | None:
+        """``\tanh'`` or ``\tanh^2`` with nothing after it: the function (or its power) as a
+        function of an unwritten argument, as identities such as tanh′ = 1 − tanh² write it
+        (for activations only: `\\log` alone still asks for its argument)."""
+        if atom.name not in _ACTIVATION_WORDS:
+            return None
+        if head is not None:
+            return Call(atom.name, (), head[0], head[1], _call_style(atom), span=raw.span)
+        posts = raw.posts
+        if len(posts) == 1 and posts[0].kind == "sup" and posts[0].script is not None:
+            items = posts[0].script.items
+            if len(items) == 1 and isinstance(items[0].value, Num):
+                call = Call(atom.name, (), 0, "", _call_style(atom), span=atom.span)
+                return Pow(call, items[0].value, span=raw.span)
+        return None
 
     def _powered_function(
         self, raw: RawFactor, atom: NameAtom, nxt: RawFactor | None
