@@ -505,3 +505,20 @@ Recall $\tanh' = 1 - \tanh^2$, and $\sigma' = \sigma (1 - \sigma)$, and $\tanh' 
 """
     report = check(text)
     assert [s.verdict for s in report.steps] == ["correct", "correct", "correct", "incorrect"]
+
+
+def test_a_layers_activation_written_g_with_its_layer_and_a_prime() -> None:
+    """deeplearning.ai's g^{[1]′}(Z^{[1]}) is layer 1's activation's derivative, whatever g
+    means elsewhere; claimed for a general l it is checked where it holds and "could not
+    verify" where another activation is, never wrong."""
+    text = (
+        DLAI
+        + r"""
+$$g^{[1]\prime}(Z^{[1]}) = 1 - (A^{[1]})^2$$
+$$g^{[l]\prime}(Z^{[l]}) = 1 - (A^{[l]})^2$$
+$$\frac{dA^{[2]}}{dZ^{[2]}} = A^{[2]}(1 - A^{[2]})$$
+"""
+    )
+    steps = check(text, model=DLAI_MODEL, loss="bce").steps[3:]
+    assert [s.verdict for s in steps[:2]] == ["correct", "unverifiable"]
+    assert "right at l = 1, not at l = 2" in steps[1].message

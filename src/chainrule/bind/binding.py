@@ -37,6 +37,10 @@ KNOWN_FUNCTIONS = {
 }  # fmt: skip
 
 
+LAYER_FUNCTIONS = frozenset({"g", "f", "sigma", "phi", "varphi", "h"})
+"""Letters that, labelled with a layer (``g^{[1]}``, ``f_2``), name that layer's activation."""
+
+
 @dataclass(frozen=True)
 class Meaning:
     """What a symbol stands for, and the sentence to report when that was an assumption."""
@@ -284,6 +288,16 @@ class Binding:
     # -- functions --------------------------------------------------------------------
     def function(self, call: Call, used: set[str]) -> str:
         """The canonical function a call applies: ``sigmoid``, ``softmax``, ``network``, …"""
+        layer = self._layer_number(call.layer, self.model.spec.depth)
+        if (
+            call.func in LAYER_FUNCTIONS
+            and layer is not None
+            and 1 <= layer <= self.model.spec.depth
+        ):
+            # deeplearning.ai's g^{[l]}: the activation of layer l, whatever g is elsewhere
+            act = self.model.spec.layers[layer - 1].activation
+            used.add(f"{call.func}^[{layer}] is layer {layer}'s activation, the {act}.")
+            return act
         meaning = self.function_names.get(call.func)
         if meaning is not None:
             note = self.functions.get(call.func)

@@ -236,6 +236,21 @@ class Judge:
         for k, side in enumerate(chain.rhs):
             at = {v: runs[v][k] for v in values}
             wrong = [v for v in values if at[v].verdict == "incorrect"]
+            right = [v for v in values if at[v].verdict == "correct"]
+            lhs = chain.lhs.expr
+            if wrong and right and isinstance(lhs, Call) and lhs.prime:
+                # g^{[l]′}(z^{[l]}) = 1 − (a^{[l]})²: an activation's derivative, right at the
+                # layers with that activation; the text's "for l = 1, 2" is not read
+                merged.append(
+                    replace(
+                        at[wrong[0]], side=side, lhs=chain.lhs, verdict="unverifiable",
+                        kind="", introduces_error=False,
+                        message=f"could not verify: right at l = {', '.join(map(str, right))}, "
+                        f"not at l = {', '.join(map(str, wrong))} (a different activation "
+                        "there); write the layers it is for as separate lines to have it checked",
+                    )
+                )  # fmt: skip
+                continue
             if wrong:
                 first = at[wrong[0]]
                 merged.append(

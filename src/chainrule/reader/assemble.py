@@ -71,6 +71,7 @@ GRADIENT_NAMES = ("W", "Z", "A", "b", "z", "a", "X", "x", "H", "h")
 GLUE_NOTE = "in deeplearning.ai's notation"
 _LAYERED_NAMES = frozenset({"W", "w", "b", "z", "a", "h", "u", "A", "Z", "H", "delta", "Delta"})
 """Names a general layer label in a subscript belongs to (``W_\\ell``, ``a_{\\ell-1}``)."""
+_LAYER_THEN_PRIME = re.compile(r"[(\[]\s*([0-9]+|\\ell|[A-Za-z])\s*[)\]]\s*((?:'|\\prime)+)")
 _ACTIVATION_WORDS = frozenset({"tanh", "sech", "sigmoid", "relu", "softmax", "cosh", "sinh"})
 _INEQUALITIES = frozenset({">", "<", "\\geq", "\\leq", "\\gt", "\\lt", "≥", "≤"})
 _LAYER_THEN_T = re.compile(
@@ -328,7 +329,13 @@ class Assembler:
                 prime += 1
                 continue
             items = post.script.items if post.script else ()
-            if post.kind == "sup" and items and _prime_count(items[0].value):
+            script = self.ctx.source(post.script.span) if post.script else ""
+            layered = _LAYER_THEN_PRIME.fullmatch(script.strip("{} "))
+            if post.kind == "sup" and layered and not layer:
+                # `g^{[1]\prime}(Z^{[1]})`: layer 1's g, differentiated
+                layer = layered.group(1).replace("\\ell", "ell")
+                prime += max(layered.group(2).count("'"), layered.group(2).count("prime"))
+            elif post.kind == "sup" and items and _prime_count(items[0].value):
                 prime += _prime_count(items[0].value)
             elif post.kind == "sup" and len(items) == 1 and _paren_layer(items[0]) and not layer:
                 layer = _paren_layer(items[0])

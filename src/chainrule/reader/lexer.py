@@ -11,6 +11,7 @@ the ``{`` with a sentence rather than as a parser state. Also defines
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -306,6 +307,12 @@ class _Lexer:
         if word in OPERATOR_NAMES and len(word) > 1 and not accented:
             self.note(i, j, f"read `{word}` as the function `{_func_latex(word)}`")
             self.emit("OPNAME", f"{OPERATOR_NAMES[word]}|bare", i, j)
+            return self.glue(j)
+        if len(word) > WORD_LENGTH and word[0] == "d" and re.match(r"\s*/\s*d[A-Za-z]", text[j:]):
+            # `dyhat/dh`, `dscores/dW2`: d and the name it differentiates, as in dL/dW
+            self.emit("NAME", "d", i, i + 1)
+            self.note(i + 1, j, f"read `{word[1:]}` as one name, not a product of its letters")
+            self.emit("NAME", word[1:], i + 1, j)
             return self.glue(j)
         if len(word) >= WORD_LENGTH and not accented:
             # `hidden`, `dscores`, `probs`: code-style names, not products of letters
