@@ -13,13 +13,22 @@ from pathlib import Path
 import pytest
 
 from chainrule.checker import check
+from chainrule.errors import ChainruleError
 from chainrule.report.report import Report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "check"
 DOCS = json.loads((CORPUS / "labels.json").read_text())
 HELDOUT_DOCS = [
     (folder, doc)
-    for folder in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+    for folder in (
+        "heldout",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+        "heldout6",
+        "heldout7",
+    )
     for doc in json.loads((CORPUS.parent / folder / "labels.json").read_text())
 ]
 
@@ -56,7 +65,7 @@ def test_corpus_floors(reports: dict[str, Report]) -> None:
                 incorrect += 1
                 caught += step is not None and step.verdict == "incorrect"
     assert total == 361
-    assert agree / total >= 0.87  # measured 0.886
+    assert agree / total >= 0.92  # measured 0.947
     assert caught / incorrect >= 0.85  # measured 0.88
 
 
@@ -83,3 +92,23 @@ def test_no_false_alarm_on_the_held_out_corpora(folder: str, doc: dict) -> None:
         step = steps.get(label["line"])
         if label["verdict"] == "correct" and step is not None:
             assert step.verdict != "incorrect", (label, step.message)
+
+
+ALL_DOCS = [("check", d) for d in DOCS] + HELDOUT_DOCS
+
+
+@pytest.mark.parametrize(("folder", "doc"), ALL_DOCS, ids=[f"{f}/{d['file']}" for f, d in ALL_DOCS])
+def test_no_false_alarm_when_the_model_is_read_off_the_text(folder: str, doc: dict) -> None:  # type: ignore[type-arg]
+    """As a user runs it, without --model: chainrule finds the network and the loss in the
+    text (or says it cannot), and still calls no correct line incorrect."""
+    path = CORPUS.parent / folder / doc["file"]
+    try:
+        report = check(path)
+    except ChainruleError as exc:
+        assert "found no network" in str(exc) or "found no derivation" in str(exc), exc
+        return
+    steps = {s.line: s for s in report.steps}
+    for label in doc["lines"]:
+        step = steps.get(label["line"])
+        if label["verdict"] == "correct" and step is not None:
+            assert step.verdict != "incorrect", (label, step.message, report.model)
