@@ -37,6 +37,7 @@ from chainrule.reader.ast import (
     Indexed,
     Mul,
     Neg,
+    Num,
     Span,
     Sum,
     Sym,
@@ -451,6 +452,13 @@ def _bind_definitions(
         base = lhs.base if isinstance(lhs, Indexed) else lhs
         if not isinstance(base, Sym):
             continue
+        if (
+            isinstance(rhs, Num)
+            and rhs.text.isdigit()
+            and int(rhs.text) > 1
+            and not source.startswith("--define")
+        ):
+            continue  # `d = 784`, `K = 10`: a size in the text's own setting, not a quantity
         own_name = base.name in ("x", "y", "L", "J", "E", "W", "b") or base.accent == "hat"
         if own_name and binding.convention(base) is not None and key(base) not in binding.symbols:
             continue  # the problem's own names are not redefined
@@ -577,8 +585,21 @@ def _matches(values: dict[str, np.ndarray], data: np.ndarray, model: Model) -> l
 def _infer_label_index(
     claims: list[tuple[int, Chain]], binding: Binding, assumptions: list[str]
 ) -> None:
-    """``y_j`` with j free on the right only: j is the true class (stated)."""
+    """``y_j`` with j free on the right only: j is the true class (stated). The label itself
+    as an index (``p_y``, ``−log ŷ_y`` with an integer label y) is the true class too."""
     if binding.label_indices:
+        return
+    as_index = any(
+        isinstance(n, Indexed) and "y" in n.indices
+        for _, chain in claims for side in (chain.lhs, *chain.rhs) if side.expr is not None
+        for n in walk(side.expr)
+    )  # fmt: skip
+    if as_index:
+        binding.label_indices.add("y")
+        binding.inferred_label = "y"
+        assumptions.append(
+            "y used as an index (p_y) is the integer label, the index of the true class."
+        )
         return
     for _, chain in claims:
         lhs = chain.lhs.expr

@@ -263,8 +263,15 @@ def _with_layer_instances(chains: list[Chain]) -> list[Chain]:
     if not general:
         return chains
     top = min(_top_layer(chains), 12)
+    concrete = {key(c.lhs.expr) for c in chains if isinstance(c.lhs.expr, Sym)}
     instances = [instantiate(c, layer) for c in general for layer in range(1, top + 1)]
-    return [*chains, *(c for c in instances if _top_layer([c]) <= top)]
+    return [
+        *chains,
+        *(
+            c for c in instances
+            if _top_layer([c]) <= top and key(c.lhs.expr) not in concrete  # type: ignore[arg-type]
+        ),
+    ]  # fmt: skip
 
 
 def _top_layer(chains: list[Chain]) -> int:
@@ -591,6 +598,11 @@ def _bias_label(e: Expr) -> str | None:
         e = e.operand if isinstance(e, Transpose) else e
     if isinstance(e, Sym) and e.name in _BIASES and not e.accent:
         return e.layer if e.layer.isdigit() or not e.layer else None
+    if (
+        isinstance(e, Sym) and len(e.name) == 1 and not e.layer and not e.accent
+        and e.name not in _WEIGHTS and e.name not in ("x", "X", "e")
+    ):  # fmt: skip
+        return ""  # `r = U x + a`: the author's own letter for the bias
     if isinstance(e, Sym) and e.name in ("theta", "w") and e.layer == "0" and not e.accent:
         return ""  # θ₀, w₀: the intercept of θᵀx + θ₀
     return None
