@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -129,6 +129,9 @@ def _unify(e: Expr, layer: int, binding: Binding) -> None:
         return
     if isinstance(e, Call) and len(e.args) == 1:
         e = e.args[0]
+    elif isinstance(e, Call):
+        arg = _activation(e, {})[1]  # max(0, z): ReLU's argument
+        e = arg if arg is not None else e
     row = binding.model.spec.convention == "row"
     if isinstance(e, Add) and len(e.terms) == 2:
         affine, bias = e.terms
@@ -481,12 +484,17 @@ def _expand(expr: Expr, definitions: dict[tuple[str, str, str], Expr], depth: in
         return expr
     if isinstance(expr, Sym) and key(expr) in definitions and expr.name not in ("x", "X"):
         return _expand(definitions[key(expr)], definitions, depth + 1)
-    if isinstance(expr, Call):
-        return Call(expr.func, tuple(_expand(a, definitions, depth + 1) for a in expr.args))
-    if isinstance(expr, Mul):
-        return Mul(tuple(_expand(f, definitions, depth + 1) for f in expr.factors), expr.op)
-    if isinstance(expr, Add):
-        return Add(tuple(_expand(t, definitions, depth + 1) for t in expr.terms))
+    if isinstance(expr, Call | Mul | Add | Div | Neg | Transpose):
+        changes: dict[str, object] = {}
+        for f in fields(expr):
+            value = getattr(expr, f.name)
+            if f.name == "span":
+                continue
+            if isinstance(value, Expr):
+                changes[f.name] = _expand(value, definitions, depth + 1)
+            elif isinstance(value, tuple) and value and all(isinstance(v, Expr) for v in value):
+                changes[f.name] = tuple(_expand(v, definitions, depth + 1) for v in value)
+        return replace(expr, **changes)  # type: ignore[arg-type]
     return expr
 
 
@@ -504,7 +512,7 @@ def _spec_text(e: Expr, fn_names: dict[str, str]) -> str | None:
     return "yhat = " + found[0]
 
 
-_WEIGHTS = frozenset({"W", "w", "V", "v", "U"})
+_WEIGHTS = frozenset({"W", "w", "V", "v", "U", "M", "A", "B", "C", "Theta"})
 _BIASES = frozenset({"b", "c", "beta", "bias"})
 
 
@@ -514,6 +522,10 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
         return e.name, 0
     if isinstance(e, Sym) and e.name in ("a", "h", "A", "H") and e.layer == "0" and not e.accent:
         return ("X" if e.name.isupper() else "x"), 0  # a⁽⁰⁾: the input
+    logistic = _logistic_of(e)
+    if logistic is not None:  # 1/(1 + e^{−z}), written out
+        inner = _layer_text(logistic, fn_names)
+        return None if inner is None else (f"sigmoid({inner[0]})", inner[1])
     if isinstance(e, Call) and not e.prime:
         act, arg = _activation(e, fn_names)
         inner = None if act is None or arg is None else _layer_text(arg, fn_names)
@@ -526,7 +538,7 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
                 continue
             inner = _layer_text(below, fn_names)
             if inner is None:
-                return None
+                continue  # `A₁ W₂` in rows: A₁ is the input of W₂, not a weight
             layer = inner[1] + 1
             if label and label != str(layer):
                 return None
@@ -545,6 +557,21 @@ def _layer_text(e: Expr, fn_names: dict[str, str]) -> tuple[str, int] | None:
             outermost = text.startswith(f"W{layer} ") or text.endswith(f" W{layer}")
             if outermost and label in ("", str(layer)):
                 return f"{text} + b{layer}", layer
+    return None
+
+
+def _logistic_of(e: Expr) -> Expr | None:
+    """z when ``e`` is the logistic function of z written out, ``1 / (1 + e^{−z})``."""
+    if not (isinstance(e, Div) and e.num == Num("1") and isinstance(e.den, Add)):
+        return None
+    terms = e.den.terms
+    if len(terms) != 2 or terms[0] != Num("1"):
+        return None
+    power = terms[1]
+    if isinstance(power, Call) and power.func == "exp" and len(power.args) == 1:
+        arg = power.args[0]
+        if isinstance(arg, Neg):
+            return arg.operand
     return None
 
 
@@ -584,7 +611,9 @@ def _weight_label(e: Expr, column: bool) -> str | None:
         if column and isinstance(inner, Sym) and inner.name in vector and not inner.accent:
             return inner.layer if inner.layer.isdigit() or not inner.layer else None
         return None
-    if isinstance(e, Sym) and e.name in _WEIGHTS and e.name not in ("w", "v") and not e.accent:
+    is_vector = e.name in ("w", "v") if isinstance(e, Sym) else False
+    if isinstance(e, Sym) and e.name in _WEIGHTS and not e.accent and (not is_vector or not column):
+        # (in rows `h w + c`, a one-unit layer's weight vector w is its d × 1 matrix itself)
         return e.layer if e.layer.isdigit() or not e.layer else None
     return None
 
@@ -694,8 +723,9 @@ def _find_loss(
         return named, f"The loss is taken to be {named.replace('_', '-')}, as the text names it."
     default = {"softmax": "cross_entropy", "sigmoid": "bce"}.get(out_act, "mse")
     return default, (
-        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with a "
-        f"{out_act} output (the text does not define it)."
+        f"The loss is taken to be {default.replace('_', '-')}, the usual pairing with "
+        f"{'a linear' if out_act == 'identity' else 'a ' + out_act} output (the text does not "
+        "define it)."
     )
 
 

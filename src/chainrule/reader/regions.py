@@ -519,7 +519,7 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
             flush()
             continue
         remark = _SHAPE_REMARK.search(line)  # `(N x H)` after a formula: a comment on shapes
-        remark = remark or _prose_remark(line)
+        remark = remark or _CODE_COMMENT.search(line) or _prose_remark(line)
         kept = line[: remark.start()] if remark else line
         tokens = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"\S+", kept)]
         first = line_start + (marker.end() if marker else 0)
@@ -555,6 +555,8 @@ def _prose_remark(line: str) -> re.Match[str] | None:
     return m if len(words) >= 2 or aside else None
 
 
+_CODE_COMMENT = re.compile(r"(?<=\S)\s+#(?:\s.*)?$")
+"""``p = 1 / (1 + exp(-z))    # sigmoid``: a comment after a formula in code-style notes."""
 _SHAPE_REMARK = re.compile(r"\s+\(\s*[A-Za-z0-9_]+\s*(?:x|×|\\times)\s*[A-Za-z0-9_]+\s*\)\s*$")
 _OPERATOR_TOKEN = re.compile(r"^(=|\+|-|−|\*|/|\\odot|\\cdot|\\times|⊙|·)$")
 _NAME_TOKEN = re.compile(r"^[(\[]?[A-Za-z][A-Za-z0-9_]*[)\]]?$")
