@@ -11,7 +11,7 @@ import pytest
 CORPORA = Path(__file__).resolve().parents[1] / "corpus"
 
 
-@pytest.mark.parametrize("folder", ["check", *(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7))])
+@pytest.mark.parametrize("folder", ["check", *(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8))])
 def test_labels_are_proven_by_independent_numpy(folder: str) -> None:
     proc = subprocess.run(
         [sys.executable, str(CORPORA / folder / "prove_labels.py")],

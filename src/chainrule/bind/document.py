@@ -241,6 +241,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
     _bind_names_for_results(doc, binding)
+    _bind_target_name(doc, binding)
     binding.writes_sums = any(
         isinstance(node, Sum) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
         for node in walk(side.expr)
@@ -400,6 +401,28 @@ def _bind_names_for_results(doc: Document, binding: Binding) -> None:
             binding.symbols[key(sym)] = Meaning(
                 lhs, f"{sym_text(sym)} is {before[-1].lhs.source.strip()} (the text names it so)."
             )
+
+
+_TARGET = re.compile(
+    # "the target t is a vector", "one-hot target $t$", "$t$ is the one-hot label"
+    r"\b(?:target|label)s?\s+(?:vector\s+)?\$?(?P<name>[a-z])\$?(?![\w$])"
+    r"|(?<![\w\\])\$?(?P<name2>[a-z])\$?\s+(?:is|be|denotes)\s+(?:the|a)\s+(?:one-hot\s+)?"
+    r"(?:target|label)",
+    re.IGNORECASE,
+)
+
+
+def _bind_target_name(doc: Document, binding: Binding) -> None:
+    """ "the target t is a vector": t is the label y (when t has no other meaning)."""
+    for m in _TARGET.finditer(doc.text):
+        name = m.group("name") or m.group("name2")
+        sym = Sym(name)
+        if name in ("y", "x") or key(sym) in binding.symbols or binding.convention(sym) is not None:
+            continue
+        binding.symbols[key(sym)] = Meaning(
+            NodeRef("y"), f"{name} is the target y (the text says so)."
+        )
+        return
 
 
 def _kronecker_note(

@@ -132,6 +132,8 @@ def _unify(e: Expr, layer: int, binding: Binding) -> None:
     elif isinstance(e, Call):
         arg = _activation(e, {})[1]  # max(0, z): ReLU's argument
         e = arg if arg is not None else e
+    else:
+        e = _logistic_of(e) or e  # 1/(1 + e^{−z}): the logistic function's argument
     row = binding.model.spec.convention == "row"
     if isinstance(e, Add) and len(e.terms) == 2:
         affine, bias = e.terms
