@@ -28,6 +28,7 @@ HELDOUT_DOCS = [
         "heldout5",
         "heldout6",
         "heldout7",
+        "heldout8",
     )
     for doc in json.loads((CORPUS.parent / folder / "labels.json").read_text())
 ]
