@@ -249,6 +249,14 @@ class Assembler:
                 bare = self._bare_function(raw, atom, head)
                 if bare is not None:
                     return False, bare
+            power = _numeric_power(raw)
+            unit = nxt_entry.unit if nxt_entry is not None else None
+            argument = unit if unit is not None and not isinstance(unit, Head) else None
+            if head is None and power is not None and argument is not None and nxt_entry:
+                # `\tanh^{2} z`: (tanh z)², the argument written without parentheses
+                span = _join(raw.span, nxt_entry.span)
+                call = Call(atom.name, (argument,), 0, "", _call_style(atom), span=span)
+                return True, Pow(call, power, span=span)
             if head is None or nxt_entry is None or isinstance(nxt_entry.unit, Head):
                 raise self.ctx.error(
                     f"an argument after `{self.ctx.source(raw.span)}`, as in "
@@ -892,6 +900,15 @@ def _written(op: str) -> str:
     """A product's operator in the tree: NumPy's `@` is the matrix product that
     juxtaposition writes (``""``)."""
     return "" if op == "matmul" else op
+
+
+def _numeric_power(raw: RawFactor) -> Num | None:
+    """The number n of a single superscript ``^{n}`` on a factor, if that is all it carries."""
+    posts = raw.posts
+    if len(posts) != 1 or posts[0].kind != "sup" or posts[0].script is None:
+        return None
+    items = posts[0].script.items
+    return items[0].value if len(items) == 1 and isinstance(items[0].value, Num) else None
 
 
 def _index_name(expr: Expr) -> str:

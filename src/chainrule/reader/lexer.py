@@ -231,6 +231,16 @@ class _Lexer:
                 self.note(i, i + 2, "read `**` as a power (Python's notation)")
                 self.emit("SUP", "^", i, i + 2)
                 i += 2
+            elif ch == "." and text[i + 1 : i + 2] in ("*", "/"):
+                # MATLAB's `.*` and `./`: entry by entry
+                op = text[i + 1]
+                self.note(
+                    i,
+                    i + 2,
+                    f"read `.{op}` as the entry-by-entry {'product' if op == '*' else 'quotient'}",
+                )
+                self.emit(*(("MULOP", "odot") if op == "*" else _PUNCT["/"]), i, i + 2)
+                i += 2
             elif ch in _PUNCT:
                 kind, value = _PUNCT[ch]
                 if ch == "*":

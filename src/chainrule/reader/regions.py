@@ -537,7 +537,7 @@ def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -
     return out
 
 
-_TRAILING_PARENS = re.compile(r"(\s+)\(([^()]*)\)\s*$")
+_TRAILING_PARENS = re.compile(r"(\s+)[(\[]([^()\[\]]*)[)\]]\s*$")
 
 
 def _prose_remark(line: str) -> re.Match[str] | None:
