@@ -34,6 +34,7 @@ KNOWN_FUNCTIONS = {
     "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
     "identity": "identity", "softmax": "softmax", "log": "log", "ln": "log", "exp": "exp",
     "diag": "diag", "sqrt": "sqrt", "max": "max", "sech": "sech", "cosh": "cosh",
+    "step": "step", "heaviside": "step", "Heaviside": "step",
 }  # fmt: skip
 
 

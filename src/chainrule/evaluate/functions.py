@@ -42,6 +42,9 @@ ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
     "sqrt": (np.sqrt, lambda z: 0.5 / np.sqrt(z)),
     "sech": (lambda z: 1.0 / np.cosh(z), lambda z: -np.tanh(z) / np.cosh(z)),
     "cosh": (np.cosh, np.sinh),
+    # the unit step (Heaviside), ReLU's derivative: 1 where z > 0; its own derivative is 0
+    # almost everywhere (a random instance never sits on 0)
+    "step": (lambda z: (np.real(z) > 0).astype(float), lambda z: np.zeros(np.shape(z))),
 }
 
 

@@ -118,6 +118,9 @@ _ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "torch", "F", "tf"})
 _ARRAY_FUNCTIONS = {"maximum": "max", "sigmoid": "sigmoid", "relu": "relu"}
 """NumPy's names for functions the reader knows by another (``np.maximum`` is max)."""
 
+_SHORT_NAMES = frozenset({"out"})
+"""Three-letter words code-style notes use as one name (``out = U relu(V x)``)."""
+
 WORD_LENGTH = 4
 """Runs of this many plain letters or more are one name (``hidden``); shorter runs (``Wx``)
 are products, as in LaTeX."""
@@ -318,13 +321,20 @@ class _Lexer:
             self.note(i, j, f"read `{word}` as the function `{_func_latex(word)}`")
             self.emit("OPNAME", f"{OPERATOR_NAMES[word]}|bare", i, j)
             return self.glue(j)
+        after_slash = text[:i].rstrip().endswith("/") and text[:i].rstrip()[-2:-1] != "/"
+        if len(word) >= 3 and word[0] == "d" and after_slash and word[1:] not in OPERATOR_NAMES:
+            # `dL/dout`, `dL/dyhat`: d and the name it differentiates by
+            self.emit("NAME", "d", i, i + 1)
+            self.note(i + 1, j, f"read `{word[1:]}` as one name, not a product of its letters")
+            self.emit("NAME", word[1:], i + 1, j)
+            return self.glue(j)
         if len(word) > WORD_LENGTH and word[0] == "d" and re.match(r"\s*/\s*d[A-Za-z]", text[j:]):
             # `dyhat/dh`, `dscores/dW2`: d and the name it differentiates, as in dL/dW
             self.emit("NAME", "d", i, i + 1)
             self.note(i + 1, j, f"read `{word[1:]}` as one name, not a product of its letters")
             self.emit("NAME", word[1:], i + 1, j)
             return self.glue(j)
-        if len(word) >= WORD_LENGTH and not accented:
+        if (len(word) >= WORD_LENGTH or word in _SHORT_NAMES) and not accented:
             # `hidden`, `dscores`, `probs`: code-style names, not products of letters
             self.note(i, j, f"read `{word}` as one name, not a product of its letters")
             self.emit("NAME", word, i, j)

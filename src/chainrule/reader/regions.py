@@ -93,6 +93,8 @@ _MATH_WORDS = frozenset(
         "dots",
         "ldots",
         "cdots",
+        "step",
+        "sech",
     ]
 )
 _STOP_WORDS = frozenset(

@@ -80,6 +80,8 @@ OPERATOR_NAMES: dict[str, str] = {
     "sqrt": "sqrt",
     "sin": "sin",
     "cos": "cos",
+    "step": "step",
+    "heaviside": "step",
 }
 """Function words (with or without a backslash, or in ``\\text{…}``) → canonical name."""
 
