@@ -18,7 +18,7 @@ import numpy as np
 
 from chainrule.bind.binding import MEAN_COST, SUMMED_LOSS
 from chainrule.bind.einstein import free_indices, with_implicit_sums
-from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Sym, map_tree, walk
+from chainrule.reader.ast import Call, Deriv, Expr, Indexed, Mul, Num, Sym, map_tree, walk
 from chainrule.reader.claims import Chain, Side
 
 if TYPE_CHECKING:
@@ -155,6 +155,12 @@ def function_identity(chain: Chain) -> Chain | None:
     without their argument, as the same identity at a point ξ (``tanh′(ξ) = 1 − tanh²(ξ)``)
     for the judge to check at random ξ; None when the left-hand side is no such function."""
     lhs = chain.lhs.expr
+    if isinstance(lhs, Deriv) and isinstance(lhs.wrt, Sym) and isinstance(lhs.of, Call):
+        # d/dz tanh z, d/dz max(0, z): the derivative of the function at z, f′(z)
+        args = [a for a in lhs.of.args if a != Num("0")] if lhs.of.func == "max" else lhs.of.args
+        if list(args) == [lhs.wrt]:
+            func = "relu" if lhs.of.func == "max" else lhs.of.func
+            return replace(chain, lhs=replace(chain.lhs, expr=Call(func, (lhs.wrt,), 1)))
     if not (isinstance(lhs, Call) and lhs.prime and not lhs.args):
         return None
     name = lhs.func
