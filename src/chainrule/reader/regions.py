@@ -594,6 +594,11 @@ _LETTER_FORMULA = re.compile(
     r"[A-Za-z]\s*=\s*[A-Za-z](?:\s+[A-Za-z])*(?:\s*[+-]\s*[A-Za-z](?:\s+[A-Za-z])*)+"
 )
 """``z = W x + b``: one-letter names joined by a sum, a formula though nothing marks it."""
+def _opens_more(token: str) -> bool:
+    """Whether a token opens more brackets than it closes (``(W``)."""
+    return token.count("(") + token.count("[") > token.count(")") + token.count("]")
+
+
 _CONDITION_WORDS = frozenset({"if", "when", "whenever", "otherwise", "else", "unless"})
 
 
@@ -619,6 +624,8 @@ def _runs_in_line(
         if j < len(tokens) and tokens[j][2].lower().strip(",") in _CONDITION_WORDS:
             i = j  # `relu'(z) = 1 if z > 0, else 0`: one piece of a case split, not a claim
             continue
+        while j < len(tokens) and len(run) > 2 and _opens_more(run[-1][2]):
+            run = run[:-1]  # `y_hat = W x (W is k x d)`: the parenthesis opens a remark
         if j < len(tokens) and len(run) > 2 and run[-2][2].endswith(","):
             # `L = ½‖ŷ − y‖², y is a real vector`: the name before the words is their subject
             run = run[:-1]
