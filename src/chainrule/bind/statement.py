@@ -40,9 +40,10 @@ from chainrule.reader.ast import (
     Sum,
     Sym,
     Transpose,
+    map_tree,
     walk,
 )
-from chainrule.reader.claims import Chain, Document
+from chainrule.reader.claims import Chain, Document, Side
 
 
 def has_deriv(e: Expr) -> bool:
@@ -260,7 +261,9 @@ def find_model(
 def _with_layer_instances(chains: list[Chain]) -> list[Chain]:
     """The chains, then each definition for a general layer (``z_ℓ = W_ℓ a_{ℓ−1}``) at every
     layer up to the highest the text names (so ``ŷ = softmax(z_3)`` reads through it);
-    concrete definitions come first and win."""
+    concrete definitions come first and win. Nielsen's ``a^L`` is the last layer when the
+    text says how many there are (``L = 3``)."""
+    chains = _last_layer_numbered(chains)
     general = [
         c for c in chains
         if isinstance(c.lhs.expr, Sym) and general_labels(c) and not has_deriv(c.lhs.expr)
@@ -277,6 +280,31 @@ def _with_layer_instances(chains: list[Chain]) -> list[Chain]:
             if _top_layer([c]) <= top and key(c.lhs.expr) not in concrete  # type: ignore[arg-type]
         ),
     ]  # fmt: skip
+
+
+def _last_layer_numbered(chains: list[Chain]) -> list[Chain]:
+    """The chains with the layer label L (and L−1) replaced by the text's ``L = 3``."""
+    count = next(
+        (int(side.expr.text) for c in chains for side in c.rhs[:1]
+         if c.lhs.expr == Sym("L") and isinstance(side.expr, Num) and side.expr.text.isdigit()),
+        None,
+    )  # fmt: skip
+    if count is None or not 1 <= count <= 12:
+        return chains
+
+    def number(n: Expr) -> Expr | None:
+        if not isinstance(n, Sym | Call):
+            return None
+        label = n.layer.replace(" ", "")
+        if label not in ("L", "L-1"):
+            return None
+        value = str(count if label == "L" else count - 1)
+        return replace(n, layer=value)
+
+    def side(s: Side) -> Side:
+        return s if s.expr is None else replace(s, expr=map_tree(s.expr, number))
+
+    return [replace(c, lhs=side(c.lhs), rhs=tuple(side(s) for s in c.rhs)) for c in chains]
 
 
 def _top_layer(chains: list[Chain]) -> int:
@@ -613,7 +641,8 @@ def _weight_label(e: Expr, column: bool) -> str | None:
         if column and isinstance(inner, Sym) and inner.name in vector and not inner.accent:
             return inner.layer if inner.layer.isdigit() or not inner.layer else None
         return None
-    is_vector = e.name in ("w", "v") if isinstance(e, Sym) else False
+    # a weight vector w (unlabelled); Nielsen's w^l, labelled, is the layer's matrix
+    is_vector = e.name in ("w", "v") and not e.layer if isinstance(e, Sym) else False
     if isinstance(e, Sym) and e.name in _WEIGHTS and not e.accent and (not is_vector or not column):
         # (in rows `h w + c`, a one-unit layer's weight vector w is its d × 1 matrix itself)
         return e.layer if e.layer.isdigit() or not e.layer else None

@@ -594,6 +594,8 @@ _LETTER_FORMULA = re.compile(
     r"[A-Za-z]\s*=\s*[A-Za-z](?:\s+[A-Za-z])*(?:\s*[+-]\s*[A-Za-z](?:\s+[A-Za-z])*)+"
 )
 """``z = W x + b``: one-letter names joined by a sum, a formula though nothing marks it."""
+
+
 def _opens_more(token: str) -> bool:
     """Whether a token opens more brackets than it closes (``(W``)."""
     return token.count("(") + token.count("[") > token.count(")") + token.count("]")

@@ -36,6 +36,7 @@ _SEPARATOR = re.compile(
     r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|,?\\[ ;:]\s*|[ \t]{4,}|\t"
 )
 _MATH_WORDS = frozenset({"log", "exp", "ln", "softmax", "sigmoid", "tanh", "relu", "diag"})
+_RANGE_AFTER = re.compile(r"(?:\\[ ,;:]|\\q?quad|\s{2,})\s*\(\s*[A-Za-z]\s*=\s*[^()]*\)\s*$")
 MAX_DEPTH = 100
 MAX_SIDE = 20_000
 
@@ -289,6 +290,10 @@ def rows(
         cut = _remark_start(chars, base, a, b)
         if cut is not None:
             remark, b = (cut, b), cut
+        ranged = _RANGE_AFTER.search("".join(chars[a - base : b - base]))
+        if ranged and "=" in "".join(chars[a - base : a - base + ranged.start()]):
+            # `a^l = σ(z^l)\ (l = 1, 2)`: the layers it is for, said after it
+            remark, b = (a + ranged.start(), b), a + ranged.start()
         # Trailing punctuation and spacing are prose, not math.
         while b > a:
             tail = "".join(chars[max(a, b - 12) - base : b - base])
