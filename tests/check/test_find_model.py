@@ -253,3 +253,32 @@ $$\frac{\partial L}{\partial b_1} = g, \qquad \frac{\partial L}{\partial b_1} = 
 """
     report = check(text)
     assert [s.verdict for s in report.steps][1:] == ["correct", "incorrect"]
+
+
+def test_nielsens_notation_read_off_the_text() -> None:
+    text = r"""$$z^l = w^l a^{l-1} + b^l,\quad a^l = \sigma(z^l)\ (l = 1, 2),\quad
+a^L_j = \frac{e^{z^L_j}}{\sum_k e^{z^L_k}},\quad a^0 = x,\ L = 3.$$
+The cost is the log-likelihood $C = -\ln a^L_y$, where $y$ is the correct class.
+$$\frac{\partial C}{\partial b^L_j} = a^L_j - y_j$$
+"""
+    report = check(text)
+    assert report.model.spec == "yhat = softmax(W3 sigmoid(W2 sigmoid(W1 x + b1) + b2) + b3)"
+    assert report.model.loss == "cross_entropy"
+
+
+def test_own_letters_sizes_a_target_t_and_the_unit_step() -> None:
+    """A bias written a, sizes stated as numbers (d = 784, K = 10 are not quantities), the
+    target called t, and step(z) for ReLU's derivative."""
+    text = r"""$r = U x + a$, $h = \max(0, r)$, $s = V h + c$, $p = \operatorname{softmax}(s)$;
+the target $t$ is one-hot and $\ell = -\sum_{i=1}^{K} t_i \log p_i$, with $d = 784$, $K = 10$.
+$$\frac{\partial \ell}{\partial s} = p - t$$
+$$\frac{\partial \ell}{\partial r} = (V^\top (p - t)) \odot \mathrm{step}(r)$$
+$$\frac{\partial \ell}{\partial a} = (V^\top (p - t)) \odot \mathrm{step}(h)$$
+"""
+    report = check(text)
+    assert (report.model.spec, report.model.loss) == (
+        "yhat = softmax(W2 relu(W1 x + b1) + b2)",
+        "cross_entropy",
+    )
+    assert [s.verdict for s in report.steps] == ["correct", "correct", "correct"]
+    assert any("t is the target y" in a for a in report.assumptions)

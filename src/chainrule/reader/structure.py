@@ -35,7 +35,22 @@ _DELIMITER_DOT = re.compile(r"\\(?:left|right|bigl?|bigr?|Bigl?|Bigr?)\.$")
 _SEPARATOR = re.compile(
     r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|,?\\[ ;:]\s*|[ \t]{4,}|\t"
 )
-_MATH_WORDS = frozenset({"log", "exp", "ln", "softmax", "sigmoid", "tanh", "relu", "diag"})
+_MATH_WORDS = frozenset(
+    {
+        "log",
+        "exp",
+        "ln",
+        "softmax",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "diag",
+        "step",
+        "sech",
+        "max",
+        "sign",
+    }
+)
 _RANGE_AFTER = re.compile(r"(?:\\[ ,;:]|\\q?quad|\s{2,})\s*\(\s*[A-Za-z]\s*=\s*[^()]*\)\s*$")
 MAX_DEPTH = 100
 MAX_SIDE = 20_000
