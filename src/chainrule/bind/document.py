@@ -15,13 +15,13 @@ import numpy as np
 
 from chainrule.bind.binding import Binding, Meaning, at_layer
 from chainrule.bind.einstein import declares_summation, free_indices, with_implicit_sums
+from chainrule.bind.loss_text import defined_loss
+from chainrule.bind.network_text import has_deriv
 from chainrule.bind.options import CheckOptions
 from chainrule.bind.refs import Const, EntryDef, NodeRef, key, sym_text
 from chainrule.bind.statement import (
     checking_dims,
-    defined_loss,
     find_model,
-    has_deriv,
     unify_statement,
     usual_functions,
 )
