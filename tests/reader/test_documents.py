@@ -339,3 +339,10 @@ def test_macros_that_expand_without_end_are_reported_quickly() -> None:
         assert str(side.error).count("Expected") == 1  # the innermost reason, once
     assert "fewer macros" in str(_one(bomb + "\\[ g = \\b \\]").rhs[0].error)
     assert time.perf_counter() - start < 2
+
+
+def test_a_plain_big_is_a_size_not_a_side() -> None:
+    """``\\big\\lVert a - y \\big\\rVert^2``: \\big (unlike \\bigl, \\bigr) says nothing about
+    which way the bar faces."""
+    chain = _one("\\[ L = \\big\\lVert a - y \\big\\rVert^2 \\]")
+    assert chain.rhs[0].expr == _rhs("\\[ g = \\lVert a - y \\rVert^2 \\]")

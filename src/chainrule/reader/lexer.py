@@ -386,6 +386,8 @@ class _Lexer:
                 self.hint = "open" if name == "left" or name.endswith("l") else "close"
                 if name == "right" or name.endswith("r"):
                     self.hint = "close"
+                if name in ("big", "Big", "bigg", "Bigg"):
+                    self.hint = ""  # `\big\lVert … \big\rVert`: a size, not a side
                 k = j
                 while k < len(text) and text[k] in " \t\n":
                     k += 1
