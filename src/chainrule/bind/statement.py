@@ -212,15 +212,16 @@ def find_model(
         if loss == NO_HALF and spec.loss == "mse":
             spec, _ = with_loss(spec, loss, note, assumptions)
         # The text's own statement of that network, if it has one, names its parts.
+        found = with_layer_instances(chains)
         same = [
-            c[4] for c in _candidates(chains, doc, dict(fn_names), {})
-            if _same_network(c[2], spec)
+            c.statement for c in _candidates(found, doc, dict(fn_names), {})
+            if _same_network(c.text, spec)
         ]  # fmt: skip
         return spec, "the --model option", fn_names, fn_notes, same[0] if same else None
-    candidates = _candidates(chains, doc, fn_names, fn_notes)
     chains = with_layer_instances(chains)
-    for named, _, text, source, statement in candidates:
-        if not named:
+    for candidate in _candidates(chains, doc, fn_names, fn_notes):
+        text, source, statement = candidate.text, candidate.where, candidate.statement
+        if not candidate.names_output:
             text, unstated = _unstated_output(chains, text, fn_names, doc.text)
             if unstated:
                 assumptions.append(unstated)
@@ -262,15 +263,26 @@ def _unstated_output(
     return text, ""
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """One statement of a network in the text: whether its left side names the output, its
+    depth, its spec text, where it is (for the report) and the statement itself."""
+
+    names_output: bool
+    depth: int
+    text: str
+    where: str
+    statement: Statement
+
+
 def _candidates(
     chains: list[Chain], doc: Document, fn_names: dict[str, str], fn_notes: dict[str, str]
-) -> list[tuple[int, int, str, str, Statement]]:
-    """Every statement of a network in the text, best first: ``(names the output, depth,
-    spec text, where, statement)``. Functions named by their usual letters (σ, g) are added
-    to ``fn_names``, with a note in ``fn_notes``."""
-    chains = with_layer_instances(chains)
+) -> list[_Candidate]:
+    """Every statement of a network in ``chains`` (with their general-layer instances),
+    best first. Functions named by their usual letters (σ, g) are added to ``fn_names``,
+    with a note in ``fn_notes``."""
     definitions = symbol_definitions(chains)
-    candidates: list[tuple[int, int, str, str, Statement]] = []
+    candidates: list[_Candidate] = []
     for chain in chains:
         lhs = chain.lhs.expr
         names_output = isinstance(lhs, Sym) and (
@@ -306,10 +318,10 @@ def _candidates(
                     where = f"line {line}: `{side.source.strip()}`"
                 output = named if isinstance(named, Sym) and side is not chain.lhs else None
                 statement = Statement(expanded, output)
-                candidates.append((int(names_output), depth, text, where, statement))
+                candidates.append(_Candidate(names_output, depth, text, where, statement))
     # The output first, then the deepest network, then the one that wraps the others (``ŷ =
     # softmax(z₃)`` over ``z₃ = W₃a₂ + b₃``): its text is the longest.
-    candidates.sort(key=lambda c: (-c[0], -c[1], -len(c[2])))
+    candidates.sort(key=lambda c: (not c.names_output, -c.depth, -len(c.text)))
     return candidates
 
 
