@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from chainrule.reader.macros import MAX_BODY, find_macros
+from chainrule.reader.symbols import MATH_WORDS
 
 MATH_ENVS = frozenset(
     f"{name}{star}"
@@ -67,36 +68,6 @@ _CODE_NAMES = frozenset({"yhat", "y_hat", "probs", "scores", "logits", "loss", "
 """A code-style identifier (a letter word with ``_`` parts or trailing digits)."""
 
 # Words that may appear in a formula; any other run of 3+ letters outside a command is prose.
-_MATH_WORDS = frozenset(
-    [
-        "exp",
-        "log",
-        "ln",
-        "softmax",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "diag",
-        "max",
-        "min",
-        "sum",
-        "sin",
-        "cos",
-        "argmax",
-        "argmin",
-        "sgn",
-        "sign",
-        "det",
-        "tr",
-        "trace",
-        "const",
-        "dots",
-        "ldots",
-        "cdots",
-        "step",
-        "sech",
-    ]
-)
 _STOP_WORDS = frozenset(
     [
         "is",
@@ -479,7 +450,7 @@ def _is_prose_token(token: str) -> bool:
     if _SCRIPTED.search(token):
         return False  # `probs_{i,c}`, `e^{scores_{i,c}}`: a name with an index or exponent
     bare = _COMMAND.sub(" ", token)
-    return any(w.group(0).lower() not in _MATH_WORDS for w in _WORD.finditer(bare))
+    return any(w.group(0).lower() not in MATH_WORDS for w in _WORD.finditer(bare))
 
 
 def bare_math(text: str, start: int, end: int, covered: list[tuple[int, int]]) -> list[Region]:
@@ -552,7 +523,7 @@ def _prose_remark(line: str) -> re.Match[str] | None:
         return None  # no formula before it, or one the parenthesis completes
     if "\\" in m.group(2) or "_" in m.group(2) or "^" in m.group(2):
         return None  # LaTeX or scripts inside: a factor of the formula
-    words = [w for w in _WORD.findall(m.group(2)) if w.lower() not in _MATH_WORDS]
+    words = [w for w in _WORD.findall(m.group(2)) if w.lower() not in MATH_WORDS]
     aside = bool(words) and len(m.group(1)) >= 2 and "=" in m.group(2)  # `(* = elementwise)`
     return m if len(words) >= 2 or aside else None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from chainrule.errors import ParseError, Position
 from chainrule.reader.ast import Expr, Span
 from chainrule.reader.claims import Chain, Note, Side
+from chainrule.reader.symbols import MATH_WORDS
 
 # Markup that carries no math: blanked before rows are split.
 _IGNORED = re.compile(
@@ -34,22 +35,6 @@ _REMARK_TEXT = re.compile(r"\\(?:text|mbox|textrm|textnormal|textit|textbf|mathr
 _DELIMITER_DOT = re.compile(r"\\(?:left|right|bigl?|bigr?|Bigl?|Bigr?)\.$")
 _SEPARATOR = re.compile(
     r",?[ \t]*\\q?quad(?![A-Za-z])[ \t]*|[,;](?=\s)\s*|,?\\[ ;:]\s*|[ \t]{4,}|\t"
-)
-_MATH_WORDS = frozenset(
-    {
-        "log",
-        "exp",
-        "ln",
-        "softmax",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "diag",
-        "step",
-        "sech",
-        "max",
-        "sign",
-    }
 )
 _RANGE_AFTER = re.compile(r"(?:\\[ ,;:]|\\q?quad|\s{2,})\s*\(\s*[A-Za-z]\s*=\s*[^()]*\)\s*$")
 MAX_DEPTH = 100
@@ -209,7 +194,7 @@ def _remark_start(chars: list[str], base: int, a: int, b: int) -> int | None:
         if m:
             inner = s[m.end() : _group_end(s, m.end() - 1) - 1]
             words = re.findall(r"[A-Za-z]{2,}", inner)
-            if words and any(w.lower() not in _MATH_WORDS for w in words):
+            if words and any(w.lower() not in MATH_WORDS for w in words):
                 j = k
                 while j > 0 and s[j - 1] in " \t\n,;(":
                     j -= 1

@@ -221,3 +221,37 @@ COMBINING_ACCENTS: dict[str, str] = {
     "\u0307": "dot",
 }
 """Combining marks after a letter (``ŷ`` is ``y`` + U+0302) and the accent each means."""
+
+
+MATH_WORDS: frozenset[str] = frozenset(
+    {
+        "exp",
+        "log",
+        "ln",
+        "softmax",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "diag",
+        "max",
+        "min",
+        "sum",
+        "sin",
+        "cos",
+        "argmax",
+        "argmin",
+        "sgn",
+        "sign",
+        "det",
+        "tr",
+        "trace",
+        "const",
+        "dots",
+        "ldots",
+        "cdots",
+        "step",
+        "sech",
+    }
+)
+"""Words that belong to a formula, not to prose around it: a bare line or a ``\\text{…}``
+holding only these is math (``relu(z1)``, ``\\mathrm{step}(r)``)."""
