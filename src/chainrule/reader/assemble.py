@@ -293,41 +293,37 @@ class Assembler:
     def _bare_function(
         self, raw: RawFactor, atom: NameAtom, head: tuple[int, str] | None
     ) -> Expr | None:
-        """``\tanh'`` or ``\tanh^2`` with nothing after it: the function (or its power) as a
+        """``\\tanh'`` or ``\\tanh^2`` with nothing after it: the function (or its power) as a
         function of an unwritten argument, as identities such as tanh′ = 1 − tanh² write it
         (for activations only: `\\log` alone still asks for its argument)."""
         if atom.name not in _ACTIVATION_WORDS:
             return None
         if head is not None:
             return Call(atom.name, (), head[0], head[1], _call_style(atom), span=raw.span)
-        posts = raw.posts
-        if len(posts) == 1 and posts[0].kind == "sup" and posts[0].script is not None:
-            items = posts[0].script.items
-            if len(items) == 1 and isinstance(items[0].value, Num):
-                call = Call(atom.name, (), 0, "", _call_style(atom), span=atom.span)
-                return Pow(call, items[0].value, span=raw.span)
-        return None
+        power = _numeric_power(raw)
+        if power is None:
+            return None
+        call = Call(atom.name, (), 0, "", _call_style(atom), span=atom.span)
+        return Pow(call, power, span=raw.span)
 
     def _powered_function(
         self, raw: RawFactor, atom: NameAtom, nxt: RawFactor | None
     ) -> Expr | None:
-        """``\tanh^2(v)`` is (tanh v)², as trigonometry writes it (noted)."""
-        if len(raw.posts) != 1 or raw.posts[0].kind != "sup" or raw.posts[0].script is None:
-            return None
-        items = raw.posts[0].script.items
-        if len(items) != 1 or not isinstance(items[0].value, Num):
+        """``\\tanh^2(v)`` is (tanh v)², as trigonometry writes it (noted)."""
+        power = _numeric_power(raw)
+        if power is None:
             return None
         if nxt is None or not isinstance(nxt.atom, GroupAtom) or nxt.atom.kind != "paren":
             return None
         span = _join(raw.span, nxt.atom.span)
         call = self._call(atom, (0, ""), nxt.atom, span)
-        power = Pow(call, items[0].value, span=span)
+        powered = Pow(call, power, span=span)
         self.ctx.note(
             span,
-            f"read `{self.ctx.source(span)}` as ({atom.name} …)^{items[0].value.text}, "
+            f"read `{self.ctx.source(span)}` as ({atom.name} …)^{power.text}, "
             "a power of the function's value",
         )
-        return self.posts(power, nxt.posts, _join(raw.span, nxt.span))
+        return self.posts(powered, nxt.posts, _join(raw.span, nxt.span))
 
     def _function_head(self, raw: RawFactor, atom: NameAtom) -> tuple[int, str] | None:
         """``(primes, layer)`` when every postfix is one a function name may carry."""

@@ -115,8 +115,6 @@ class Lexed:
 
 
 _ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "torch", "F", "tf"})
-_ARRAY_FUNCTIONS = {"maximum": "max", "sigmoid": "sigmoid", "relu": "relu"}
-"""NumPy's names for functions the reader knows by another (``np.maximum`` is max)."""
 
 _SHORT_NAMES = frozenset({"out"})
 """Three-letter words code-style notes use as one name (``out = U relu(V x)``)."""
@@ -310,8 +308,10 @@ class _Lexer:
             k = j + 1
             while k < len(text) and text[k].isascii() and (text[k].isalnum() or text[k] == "_"):
                 k += 1
-            name = _ARRAY_FUNCTIONS.get(text[j + 1 : k], text[j + 1 : k])
-            self.note(i, k, f"read `{text[i:k]}` as the function `{name}`")
+            name = text[j + 1 : k]
+            self.note(
+                i, k, f"read `{text[i:k]}` as the function `{OPERATOR_NAMES.get(name, name)}`"
+            )
             if name in OPERATOR_NAMES:
                 self.emit("OPNAME", f"{OPERATOR_NAMES[name]}|bare", i, k)
             else:
@@ -321,15 +321,8 @@ class _Lexer:
             self.note(i, j, f"read `{word}` as the function `{_func_latex(word)}`")
             self.emit("OPNAME", f"{OPERATOR_NAMES[word]}|bare", i, j)
             return self.glue(j)
-        after_slash = text[:i].rstrip().endswith("/") and text[:i].rstrip()[-2:-1] != "/"
-        if len(word) >= 3 and word[0] == "d" and after_slash and word[1:] not in OPERATOR_NAMES:
-            # `dL/dout`, `dL/dyhat`: d and the name it differentiates by
-            self.emit("NAME", "d", i, i + 1)
-            self.note(i + 1, j, f"read `{word[1:]}` as one name, not a product of its letters")
-            self.emit("NAME", word[1:], i + 1, j)
-            return self.glue(j)
-        if len(word) > WORD_LENGTH and word[0] == "d" and re.match(r"\s*/\s*d[A-Za-z]", text[j:]):
-            # `dyhat/dh`, `dscores/dW2`: d and the name it differentiates, as in dL/dW
+        if word[0] == "d" and word[1:] not in OPERATOR_NAMES and self._plain_derivative(word, i, j):
+            # `dyhat/dh`, `dL/dout`: d and the name it differentiates (or is by), as in dL/dW
             self.emit("NAME", "d", i, i + 1)
             self.note(i + 1, j, f"read `{word[1:]}` as one name, not a product of its letters")
             self.emit("NAME", word[1:], i + 1, j)
@@ -344,6 +337,14 @@ class _Lexer:
                 return self.accented(text[k], k, j)
             self.emit("NAME", text[k], k, k + 1)
         return self.glue(j)
+
+    def _plain_derivative(self, word: str, i: int, j: int) -> bool:
+        """Whether ``word`` (d and a name) is one side of a derivative typed as ``dA/dB``:
+        the numerator before ``/d`` (``dyhat/dh``) or the denominator after ``/``."""
+        before = self.text[:i].rstrip()
+        after_slash = before.endswith("/") and not before.endswith("//")
+        before_slash = len(word) > WORD_LENGTH and re.match(r"\s*/\s*d[A-Za-z]", self.text[j:])
+        return len(word) >= 3 and (after_slash or bool(before_slash))
 
     def accented(self, letter: str, start: int, mark: int) -> int:
         end = mark

@@ -76,6 +76,7 @@ OPERATOR_NAMES: dict[str, str] = {
     "Relu": "relu",
     "diag": "diag",
     "max": "max",
+    "maximum": "max",  # NumPy's np.maximum(z, 0)
     "min": "min",
     "sqrt": "sqrt",
     "sin": "sin",
