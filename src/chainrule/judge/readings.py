@@ -25,17 +25,33 @@ if TYPE_CHECKING:
     from chainrule.judge.verdicts import Judge, SideResult, StepVerdict
 
 
+def _right(judge: Judge, expr: Expr, lhs: Expr) -> tuple[SideResult, SideResult] | None:
+    """The left- and right-hand side's results when ``expr`` equals the left-hand side's
+    true value under the binding as it now stands (a reading set by the caller), else None."""
+    lhs_res, scopes = judge.evaluate_lhs(lhs)
+    if lhs_res.error is not None:
+        return None
+    res = judge.evaluate(expr, scopes)
+    if res.error is not None or not judge.outcome(lhs_res, res).ok:
+        return None
+    return lhs_res, res
+
+
+def _right_so(v: StepVerdict, assumptions: tuple[str, ...]) -> StepVerdict:
+    """``v`` made correct under a reading, with the sentences that state it."""
+    return replace(
+        v, verdict="correct", kind="", message="", introduces_error=False,
+        assumptions=assumptions,
+    )  # fmt: skip
+
+
 def numerator_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
     """Both layouts are in use: a line right in numerator layout is right, said so."""
     assert side.expr is not None and lhs.expr is not None
     binding = judge.bound.binding
     binding.numerator = True
     try:
-        lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
-        if lhs_res.error is not None:
-            return None
-        res = judge.evaluate(side.expr, scopes)
-        if res.error is not None or not judge.outcome(lhs_res, res).ok:
+        if _right(judge, side.expr, lhs.expr) is None:
             return None
     finally:
         binding.numerator = False
@@ -43,10 +59,7 @@ def numerator_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> St
         "read in numerator layout: ∂L/∂v is a row vector, ∂L/∂W has the shape of Wᵀ, "
         "and Jacobians are (output × input)."
     )
-    return replace(
-        v, verdict="correct", kind="", message="", introduces_error=False,
-        assumptions=(*v.assumptions, note),
-    )  # fmt: skip
+    return _right_so(v, (*v.assumptions, note))
 
 
 def einstein_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
@@ -59,24 +72,17 @@ def einstein_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> Ste
         return None
     stated = binding.label_indices - {binding.inferred_label}
     summed = with_implicit_sums(side.expr, frozenset(free_indices(lhs.expr) | stated))
-    if summed is side.expr:
+    right = None if summed is side.expr else _right(judge, summed, lhs.expr)
+    if right is None:
         return None
-    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
-    if lhs_res.error is not None:
-        return None
-    res = judge.evaluate(summed, scopes)
-    if res.error is not None or not judge.outcome(lhs_res, res).ok:
-        return None
+    lhs_res, res = right
     names = sorted(free_indices(side.expr) - free_indices(summed))
     which = f"index {names[0]}" if len(names) == 1 else f"indices {', '.join(names)}"
     note = (
         f"Read with the repeated {which} summed over, as in Einstein's summation convention "
         "(the text writes no Σ, and does not say so)."
     )
-    return replace(
-        v, verdict="correct", kind="", message="", introduces_error=False,
-        assumptions=(*sorted(lhs_res.used | res.used), note),
-    )  # fmt: skip
+    return _right_so(v, (*sorted(lhs_res.used | res.used), note))
 
 
 def label_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
@@ -100,20 +106,17 @@ def label_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVe
     if not on_labels:
         return None
     binding.label_indices.add(index)
-    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
-    res = judge.evaluate(side.expr, scopes)
-    if lhs_res.error is not None or res.error is not None or not judge.outcome(lhs_res, res).ok:
+    right = _right(judge, side.expr, lhs.expr)
+    if right is None:
         binding.label_indices.discard(index)
         return None
+    lhs_res, res = right
     binding.inferred_label = binding.inferred_label or index
     note = (
         f"{index} is taken as the index of the true class (y_{index} = 1): it is free on the "
         "right but not on the left, and the text does not say what it is."
     )
-    return replace(
-        v, verdict="correct", kind="", message="", introduces_error=False,
-        assumptions=(*sorted(lhs_res.used | res.used), note),
-    )  # fmt: skip
+    return _right_so(v, (*sorted(lhs_res.used | res.used), note))
 
 
 def class_index_open(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVerdict | None:
@@ -135,12 +138,10 @@ def class_index_open(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> Ste
     for index in sorted(shared & on_output):
         binding.label_indices.add(index)
         try:
-            lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
-            res = judge.evaluate(side.expr, scopes)
-            right = lhs_res.error is None and res.error is None and judge.outcome(lhs_res, res).ok
+            right = _right(judge, side.expr, lhs.expr)
         finally:
             binding.label_indices.discard(index)
-        if right:
+        if right is not None:
             return replace(
                 v, verdict="unverifiable", kind="", introduces_error=False,
                 message=f"could not verify: this line is right if {index} is the true class "
@@ -194,24 +195,16 @@ def mean_reading(judge: Judge, v: StepVerdict, side: Side, lhs: Side) -> StepVer
         return None
     assert side.expr is not None and lhs.expr is not None
     binding.per_example = False
-    lhs_res, scopes = judge.evaluate_lhs(lhs.expr)
-    res = judge.evaluate(side.expr, scopes)
-    if (
-        lhs_res.error is not None
-        or res.error is not None
-        or not judge.outcome(lhs_res, res).ok
-        or not (lhs_res.used | res.used) & mean_notes(lhs_res.used | res.used)
-    ):
+    right = _right(judge, side.expr, lhs.expr)
+    used = set() if right is None else right[0].used | right[1].used
+    if not mean_notes(used):  # not right, or right without reading any error signal so
         binding.per_example = True
         return None
     note = (
         "the batch's error signals are read as derivatives of the mean cost, with the 1/m "
         "inside them (dZ = ∂J/∂Z), from this line on."
     )
-    return replace(
-        v, verdict="correct", kind="", message="", introduces_error=False,
-        assumptions=(*sorted(lhs_res.used | res.used), note),
-    )  # fmt: skip
+    return _right_so(v, (*sorted(used), note))
 
 
 def twice(v: StepVerdict, lhs: SideResult, rhs: SideResult) -> StepVerdict | None:
