@@ -173,23 +173,16 @@ class Binding:
             node = "x" if layer == 0 else ("yhat" if layer == depth else f"a{layer}")
             note = f"{sym_text(sym)} is the layer-{layer} activation." if name in "hH" else ""
             return Meaning(NodeRef(node), note)
-        batch = self.model.dims.batch if self.per_example else None
         if name in ("delta", "Delta") and 1 <= layer <= depth:
-            if batch is not None:
-                return Meaning(
-                    Mul((Const(float(batch), "m"), Deriv(Sym("L"), NodeRef(f"z{layer}")))),
-                    f"{sym_text(sym)} is the per-example error m·∂J/∂Z{_sub(layer)} "
-                    f"({SUMMED_LOSS}), as in batched derivations.",
-                )
-            if self.model.dims.batch is not None:
-                note = f"{sym_text(sym)} is ∂J/∂Z{_sub(layer)}, {MEAN_COST} (the 1/m inside it)."
-            else:
-                note = (
-                    f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} (the gradient of "
-                    f"the loss with respect to layer {layer}'s pre-activation)."
-                )
-            return Meaning(Deriv(Sym("L"), NodeRef(f"z{layer}")), note)
-        return self._gradient_name(sym, name, layer, depth, batch)
+            grad = Deriv(Sym("L"), NodeRef(f"z{layer}"))
+            why = "the per-example error, as in batched derivations"
+            error = self._batch_error(grad, sym_text(sym), f"Z{_sub(layer)}", why)
+            return error or Meaning(
+                grad,
+                f"{sym_text(sym)} is the error signal ∂L/∂z{_sub(layer)} (the gradient of the "
+                f"loss with respect to layer {layer}'s pre-activation).",
+            )
+        return self._gradient_name(sym, name, layer, depth)
 
     def _single_unit(self, layer: int) -> bool:
         """Layer ``layer`` has one unit, in the column convention without a batch."""
@@ -211,21 +204,28 @@ class Binding:
             return None
         grad: Expr = Deriv(Sym("L"), rest)
         node = meaning.expr.node if isinstance(meaning.expr, NodeRef) else ""
-        per_example = node and not node.startswith(("W", "b")) and node != "L"
-        batch = self.model.dims.batch
-        if per_example and batch is not None and self.per_example:
-            # a batch's dX, dH: per-example errors like its dZ, dA (m·∂J/∂X), not the mean's
-            return Meaning(
-                Mul((Const(float(batch), "m"), grad)),
-                f"{name} is m·∂J/∂{name[1:]} ({SUMMED_LOSS}), like the batch's dZ and dA.",
-            )
-        if per_example and batch is not None:
-            return Meaning(grad, f"{name} is ∂J/∂{name[1:]}, {MEAN_COST} (the 1/m inside it).")
+        if node and not node.startswith(("W", "b")) and node != "L":
+            # a batch's dX, dH: errors like its dZ and dA, per example or of the mean cost
+            error = self._batch_error(grad, name, name[1:], "like the batch's dZ and dA")
+            if error is not None:
+                return error
         return Meaning(grad, f"{name} is ∂L/∂{name[1:]} (code-style naming).")
 
-    def _gradient_name(
-        self, sym: Sym, name: str, layer: int, depth: int, batch: int | None
-    ) -> Meaning | None:
+    def _batch_error(self, grad: Expr, name: str, of: str, why: str) -> Meaning | None:
+        """A batch's error signal ``name`` (dZ₂, dH) for ∂J/∂``of``: per example, m·∂J/∂Z
+        (deeplearning.ai's dZ = Ŷ − Y), or, once the document reads them so, of the mean
+        cost with the 1/m inside; None without a batch."""
+        batch = self.model.dims.batch
+        if batch is None:
+            return None
+        if self.per_example:
+            return Meaning(
+                Mul((Const(float(batch), "m"), grad)),
+                f"{name} is m·∂J/∂{of}, {SUMMED_LOSS} ({why}).",
+            )
+        return Meaning(grad, f"{name} is ∂J/∂{of}, {MEAN_COST} (the 1/m inside it).")
+
+    def _gradient_name(self, sym: Sym, name: str, layer: int, depth: int) -> Meaning | None:
         """deeplearning.ai's dW, db (of the averaged cost) and dZ, dA (of the summed loss)."""
         if len(name) != 2 or name[0] != "d" or name[1] not in "WbZzAa":
             return None
@@ -237,21 +237,11 @@ class Binding:
         if node not in self.model.nodes:
             return None
         grad: Expr = Deriv(Sym("L"), NodeRef(node))
-        if letter in "za" and batch is not None:
-            grad = Mul((Const(float(batch), "m"), grad))
-            note = (
-                f"{sym_text(sym)} is m·∂J/∂{name[1]}{_sub(layer)}, the derivative of the "
-                "summed loss"
-            )
-        elif letter in "za" and self.model.dims.batch is not None:
-            return Meaning(
-                grad,
-                f"{sym_text(sym)} is ∂J/∂{name[1]}{_sub(layer)}, the derivative of the mean "
-                "cost (the 1/m inside it).",
-            )
-        else:
-            note = f"{sym_text(sym)} is ∂J/∂{name[1]}{_sub(layer)}"
-        return Meaning(grad, note + " (deeplearning.ai's naming).")
+        of = f"{name[1]}{_sub(layer)}"
+        error = None
+        if letter in "za":
+            error = self._batch_error(grad, sym_text(sym), of, "deeplearning.ai's naming")
+        return error or Meaning(grad, f"{sym_text(sym)} is ∂J/∂{of} (deeplearning.ai's naming).")
 
     @staticmethod
     def _layer_number(label: str, depth: int) -> int | None:
