@@ -12,7 +12,8 @@ owns everything they have in common:
     instances (all dimensions distinct, fixed seeds);
   * the truth: complex-step derivatives (exact to rounding) of the loss or of
     any forward value, with respect to parameters, the input or intermediates;
-  * the helpers the translations use (``sig``, ``ind``, ``ein``, ``dact``,
+  * the helpers the translations use (``sig``, ``ind``, ``ein``, ``dact``, the
+    (truth, formula) pairs ``sig_d``/``tanh_d``/``relu_d`` with ``at``, ``softmax_jac``,
     ``Ill``, ``line``, ``chain``, a ``Registry`` behind ``@proves``);
   * the checker that turns the numbers into pass/fail for every label
     (verdict, ``introduces_error`` in both directions, ``first_error_line``,
@@ -418,6 +419,34 @@ def ind(z: Array) -> Array:
     return (np.asarray(z) > 0).astype(float)
 
 
+# (dact, formula) pairs: the complex-step derivative of an activation beside the
+# closed form a document writes for it, so a translation proves the identity.
+def sig_d(z: Array) -> tuple[Array, Array]:
+    """(dact, formula) pair for sigma' = sigma (1 - sigma) at z."""
+    return dact("sigmoid", z), sig(z) * (1 - sig(z))
+
+
+def tanh_d(z: Array) -> tuple[Array, Array]:
+    """(dact, formula) pair for tanh' = 1 - tanh^2 at z."""
+    return dact("tanh", z), 1 - np.tanh(z) ** 2
+
+
+def relu_d(z: Array) -> tuple[Array, Array]:
+    """(dact, formula) pair for relu' = 1[z > 0] at z."""
+    return dact("relu", z), ind(z)
+
+
+def at(pairs: Iterable[tuple[Array, Array]]) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
+    """A generic claim proved at every layer it is made for: (truths, rhss)."""
+    pairs = list(pairs)
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def softmax_jac(p: Array) -> Array:
+    """d p_l / d z_i as the matrix [l, i] = p_l (delta_li - p_i), written out by hand."""
+    return p[:, None] * (eye(len(p)) - p[None, :])
+
+
 class Ill:
     """A right-hand side that is not a well-formed value (shapes that do not
     combine, an index outside its range).  ``holds`` is the dimension fact that
@@ -767,6 +796,22 @@ def tally(label: str, values: Iterable[Any], sort: bool = False) -> str:
     """``label: {value: count}``, in first-seen order unless ``sort``."""
     counts = Counter(values)
     return f"{label}: {dict(sorted(counts.items())) if sort else dict(counts)}"
+
+
+def model_facts(entries: list[Entry]) -> list[str]:
+    """The --stats lines every corpus from heldout4/ on reports: batch layout, loss, mse
+    scaling, depth, label index, biases and the activations used."""
+    specs = [parse_spec(e["model"]) for e in entries]
+    return [
+        tally("by batch", (str(e["batch"]) for e in entries)),
+        tally("by loss", (e["loss"] for e in entries)),
+        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
+        tally("by depth", (len(s.layers) for s in specs), sort=True),
+        tally("by label_index", (str(e["label_index"]) for e in entries)),
+        tally("with biases", (all(layer.bias for layer in s.layers) for s in specs)),
+        tally("documents using an activation", (a for s in specs for a in {la.act for la in s.layers}),
+              sort=True),
+    ]
 
 
 def batch_and_loss_facts(entries: list[Entry]) -> list[str]:

@@ -21,20 +21,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
 from proofkit import (Corpus, Ill, Setup, chain, dact, ein, eye, ind, line, main,  # noqa: E402
-                      outer, parse_spec, sig, tally)
+                      model_facts, outer, sig, softmax_jac)
 
 
 def corpus_facts(entries):
-    """The --stats lines this corpus adds: losses, mse scaling, depth, label index, activations."""
-    acts = (sorted({layer.act for layer in parse_spec(e["model"]).layers}) for e in entries)
-    return [
-        tally("by batch", (str(e["batch"]) for e in entries)),
-        tally("by loss", (e["loss"] for e in entries)),
-        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
-        tally("by depth", (len(parse_spec(e["model"]).layers) for e in entries), sort=True),
-        tally("by label_index", (str(e["label_index"]) for e in entries)),
-        tally("documents using an activation", (a for s in acts for a in s), sort=True),
-    ]
+    """The --stats lines this corpus adds: the shared model facts."""
+    return model_facts(entries)
 
 
 CORPUS = Corpus(
@@ -46,11 +38,6 @@ CORPUS = Corpus(
     stats_facts=corpus_facts,
 )
 proves = CORPUS.registry.proves
-
-
-def softmax_jac(yh):
-    """The author-independent formula J[l, m] = yh_l (delta_lm - yh_m), for comparisons."""
-    return ein("l,lm->lm", yh, eye(len(yh)) - yh[None, :])
 
 
 def diag_part(J):

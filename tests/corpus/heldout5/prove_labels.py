@@ -23,8 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
 import proofkit  # noqa: E402
-from proofkit import (Corpus, Ill, Net, Setup, SpecError, chain, check_declarations, dact,  # noqa: E402
-                      ein, eye, ind, line, main, outer, parse_spec, sig, tally)
+from proofkit import (Corpus, Ill, Net, Setup, SpecError, at, chain, check_declarations,  # noqa: E402
+                      dact, ein, eye, ind, line, main, model_facts, outer, relu_d, sig_d, tally,
+                      tanh_d)
 
 
 # ===========================================================================
@@ -75,22 +76,14 @@ proofkit.build_net = build_net  # check_doc looks build_net up in proofkit at ca
 
 
 def corpus_facts(entries):
-    """The --stats lines this corpus adds: batch layout, losses, output units, depth, ..."""
-    acts = (sorted({layer.act for layer in parse_spec(e["model"]).layers}) for e in entries)
+    """The --stats lines this corpus adds: the shared model facts and the bce output units."""
     docs = CORPUS.registry.docs
 
     def units(e):
         return docs[e["file"]].k or (1 if e["loss"] == "bce" else CORPUS.setup.k)
 
-    return [
-        tally("by batch", (str(e["batch"]) for e in entries)),
-        tally("by loss", (e["loss"] for e in entries)),
-        tally("bce output units", (units(e) for e in entries if e["loss"] == "bce"), sort=True),
-        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
-        tally("by depth", (len(parse_spec(e["model"]).layers) for e in entries), sort=True),
-        tally("by label_index", (str(e["label_index"]) for e in entries)),
-        tally("documents using an activation", (a for s in acts for a in s), sort=True),
-    ]
+    return [*model_facts(entries),
+            tally("bce output units", (units(e) for e in entries if e["loss"] == "bce"), sort=True)]
 
 
 CORPUS = Corpus(
@@ -102,26 +95,6 @@ CORPUS = Corpus(
     stats_facts=corpus_facts,
 )
 proves = CORPUS.registry.proves
-
-
-def tanh_d(z):
-    """(dact, formula) pair for tanh' = 1 - tanh^2 at z."""
-    return dact("tanh", z), 1 - np.tanh(z) ** 2
-
-
-def sig_d(z):
-    """(dact, formula) pair for sigma' = sigma (1 - sigma) at z."""
-    return dact("sigmoid", z), sig(z) * (1 - sig(z))
-
-
-def relu_d(z):
-    """(dact, formula) pair for relu' = 1[z > 0] at z."""
-    return dact("relu", z), ind(z)
-
-
-def at(pairs):
-    """A generic derivative identity proved at every layer that uses it: (truths, rhss)."""
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
 # ===========================================================================

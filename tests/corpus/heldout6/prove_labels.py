@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
-from proofkit import (Corpus, Ill, Setup, chain, dact, ein, eye, ind, line, main, outer,  # noqa: E402
-                      parse_spec, sig, tally)
+from proofkit import (Corpus, Ill, Setup, at, chain, dact, ein, eye, ind, line, main,  # noqa: E402
+                      model_facts, outer, relu_d, sig, sig_d, softmax_jac, tally, tanh_d)
 
 
 def source(fname):
@@ -35,18 +35,8 @@ def source(fname):
 
 
 def corpus_facts(entries):
-    """The --stats lines this corpus adds: source, losses, depth, label index, activations."""
-    acts = (sorted({layer.act for layer in parse_spec(e["model"]).layers}) for e in entries)
-    return [
-        tally("by source", (source(e["file"]) for e in entries)),
-        tally("by batch", (str(e["batch"]) for e in entries)),
-        tally("by loss", (e["loss"] for e in entries)),
-        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
-        tally("by depth", (len(parse_spec(e["model"]).layers) for e in entries), sort=True),
-        tally("by label_index", (str(e["label_index"]) for e in entries)),
-        tally("with biases", (all(f"+ b{i}" in e["model"] for i in (1, 2, 3)) for e in entries)),
-        tally("documents using an activation", (a for s in acts for a in s), sort=True),
-    ]
+    """The --stats lines this corpus adds: the source, then the shared model facts."""
+    return [tally("by source", (source(e["file"]) for e in entries)), *model_facts(entries)]
 
 
 CORPUS = Corpus(
@@ -60,37 +50,12 @@ CORPUS = Corpus(
 proves = CORPUS.registry.proves
 
 
-def sig_d(z):
-    """(dact, formula) pair for sigma' = sigma (1 - sigma) at z."""
-    return dact("sigmoid", z), sig(z) * (1 - sig(z))
-
-
-def tanh_d(z):
-    """(dact, formula) pair for tanh' = 1 - tanh^2 at z."""
-    return dact("tanh", z), 1 - np.tanh(z) ** 2
-
-
-def relu_d(z):
-    """(dact, formula) pair for relu' = 1[z > 0] at z."""
-    return dact("relu", z), ind(z)
-
-
-def at(pairs):
-    """A generic claim proved at every layer it is made for: (truths, rhss)."""
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-
-
 def swapped_bp4(a_prev, delta, layer):
     """Nielsen's BP4 with the indices of w^l_{jk} swapped: a^{l-1}_j delta^l_k for j over the
     n_l neurons of layer l and k over the n_{l-1} of layer l-1.  a^{l-1} has n_{l-1} entries and
     delta^l has n_l, so unless n_l == n_{l-1} one of the two subscripts runs out of range."""
     n_l, n_prev = len(delta), len(a_prev)
     return Ill(f"a^{layer - 1}_j delta^{layer}_k with j < {n_l}, k < {n_prev}", n_l != n_prev, f"bp4 l={layer}")
-
-
-def softmax_jac(yh):
-    """d yhat_l / d z_m as the matrix [l, m] = yhat_l (delta_lm - yhat_m), written out by hand."""
-    return yh[:, None] * (eye(len(yh)) - yh[None, :])
 
 
 # ===========================================================================

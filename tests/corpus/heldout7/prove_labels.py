@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
-from proofkit import (Corpus, Ill, Setup, chain, dact, ein, eye, ind, line, main, outer,  # noqa: E402
-                      parse_spec, sig, tally)
+from proofkit import (Corpus, Ill, Setup, at, chain, dact, ein, eye, ind, line, main,  # noqa: E402
+                      model_facts, outer, relu_d, sig, sig_d, softmax_jac, tally, tanh_d)
 
 
 def language(fname):
@@ -44,18 +44,8 @@ def language(fname):
 
 
 def corpus_facts(entries):
-    """The --stats lines this corpus adds: language, batch, loss, depth, biases, activations."""
-    acts = (sorted({layer.act for layer in parse_spec(e["model"]).layers}) for e in entries)
-    return [
-        tally("by language", (language(e["file"]) for e in entries)),
-        tally("by batch", (str(e["batch"]) for e in entries)),
-        tally("by loss", (e["loss"] for e in entries)),
-        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
-        tally("by depth", (len(parse_spec(e["model"]).layers) for e in entries), sort=True),
-        tally("by label_index", (str(e["label_index"]) for e in entries)),
-        tally("with biases", (all(layer.bias for layer in parse_spec(e["model"]).layers) for e in entries)),
-        tally("documents using an activation", (a for s in acts for a in s), sort=True),
-    ]
+    """The --stats lines this corpus adds: the language, then the shared model facts."""
+    return [tally("by language", (language(e["file"]) for e in entries)), *model_facts(entries)]
 
 
 CORPUS = Corpus(
@@ -72,26 +62,6 @@ proves = CORPUS.registry.proves
 # ---------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------
-def sig_d(z):
-    """(dact, formula) pair for sigma' = sigma (1 - sigma) at z."""
-    return dact("sigmoid", z), sig(z) * (1 - sig(z))
-
-
-def tanh_d(z):
-    """(dact, formula) pair for tanh' = 1 - tanh^2 at z."""
-    return dact("tanh", z), 1 - np.tanh(z) ** 2
-
-
-def relu_d(z):
-    """(dact, formula) pair for relu' = 1[z > 0] at z."""
-    return dact("relu", z), ind(z)
-
-
-def at(pairs):
-    """A generic claim proved at every layer it is made for: (truths, rhss)."""
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-
-
 def row(v):
     """A column vector (1-D) as a 1 x n row vector."""
     return np.asarray(v)[None, :]
@@ -101,11 +71,6 @@ def col(r):
     """The transpose of a 1 x n row vector: a column (1-D)."""
     assert r.ndim == 2 and r.shape[0] == 1
     return r[0]
-
-
-def softmax_jac(p):
-    """d p_l / d z_i as the matrix [l, i] = p_l (delta_li - p_i), written out by hand."""
-    return p[:, None] * (eye(len(p)) - p[None, :])
 
 
 def ill_matvec(name, A, v):

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/corpus, home of proofkit
-from proofkit import (Corpus, Setup, chain, dact, ein, eye, ind, line, main, outer,  # noqa: E402
-                      parse_spec, sig, tally)
+from proofkit import (Corpus, Setup, at, chain, dact, ein, eye, ind, line, main,  # noqa: E402
+                      model_facts, outer, relu_d, sig, sig_d, softmax_jac, tally, tanh_d)
 
 # How each document states its network and its loss (for --stats and the README):
 # (forward pass written as, layers named by, loss given by).
@@ -47,17 +47,10 @@ STATED = {
 
 
 def corpus_facts(entries):
-    """The --stats lines this corpus adds."""
-    acts = (sorted({layer.act for layer in parse_spec(e["model"]).layers}) for e in entries)
+    """The --stats lines this corpus adds: the shared model facts and how each is stated."""
     how = [STATED[e["file"][:2]] for e in entries]
     return [
-        tally("by batch", (str(e["batch"]) for e in entries)),
-        tally("by loss", (e["loss"] for e in entries)),
-        tally("mse with 1/2", (str(e["mse_half"]) for e in entries if e["loss"] == "mse")),
-        tally("by depth", (len(parse_spec(e["model"]).layers) for e in entries), sort=True),
-        tally("by label_index", (str(e["label_index"]) for e in entries)),
-        tally("with biases", ("+ b1" in e["model"] for e in entries)),
-        tally("documents using an activation", (a for s in acts for a in s), sort=True),
+        *model_facts(entries),
         tally("forward pass written as", (h[0] for h in how)),
         tally("layers named by", (h[1] for h in how)),
         tally("loss given by", (h[2] for h in how)),
@@ -74,31 +67,6 @@ CORPUS = Corpus(
     name_width=96,
 )
 proves = CORPUS.registry.proves
-
-
-def sig_d(z):
-    """(dact, formula) pair for sigma' = sigma (1 - sigma) at z."""
-    return dact("sigmoid", z), sig(z) * (1 - sig(z))
-
-
-def tanh_d(z):
-    """(dact, formula) pair for tanh' = 1 - tanh^2 at z."""
-    return dact("tanh", z), 1 - np.tanh(z) ** 2
-
-
-def relu_d(z):
-    """(dact, formula) pair for relu' = 1[z > 0] at z."""
-    return dact("relu", z), ind(z)
-
-
-def at(pairs):
-    """A generic claim proved at every layer it is made for: (truths, rhss)."""
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-
-
-def softmax_jac(p):
-    """d p_l / d s_i as the matrix [l, i] = p_l (delta_li - p_i), written out by hand."""
-    return p[:, None] * (eye(len(p)) - p[None, :])
 
 
 # ===========================================================================
