@@ -188,3 +188,17 @@ def test_seed_correct_index_form_lines() -> None:
         "(\\hat{y}_m - y_m)\\, a_{2_n}",
     ]
     assert [(a.kind, a.subject) for a in doc.assumptions] == [("label_index", "j")]
+
+
+def test_names_given_in_words_are_assumptions_at_their_words() -> None:
+    text = (
+        "The one-hot target $t$ is a vector.\n"
+        "$$\\frac{\\partial L}{\\partial h} = W_2^T r$$\n"
+        "Call that $g$. The label $y \\in \\{0,1\\}^k$ is unused; $c$ is the label.\n"
+    )
+    doc = read_document(text, kind="md")
+    got = [(a.kind, a.subject, text[a.span.start : a.span.end]) for a in doc.assumptions]
+    assert ("target", "t", "target $t$") in got
+    assert ("result_name", "g", "Call that $g$") in got
+    assert ("target", "y", "label $y \\in \\{0,1\\}^k$") in got
+    assert ("target", "c", "$c$ is the label") in got

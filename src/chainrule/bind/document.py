@@ -240,7 +240,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
     unify_statement(chains, binding, statement)
     _bind_dims(doc, binding)
     _bind_prose(doc, binding, options, notes, assumptions)
-    _bind_names_for_results(doc, binding)
+    _bind_result_names(doc, binding)
     _bind_target_name(doc, binding)
     binding.writes_sums = any(
         isinstance(node, Sum) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
@@ -374,26 +374,17 @@ def _with_implicit_sums(
     return out
 
 
-_NAMES_RESULT = re.compile(
-    # "Call that $g$", "denote this by $g$", "which we call $g$": a name for the result above
-    r"\b(?:call|denote|name|write)\s+(?:this|that|it|the\s+(?:result|above|vector|gradient))"
-    r"\s+(?:by\s+|as\s+)?\$\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$"
-    r"|\bwhich\s+we\s+(?:call|denote(?:\s+by)?|name)\s+\$\s*(?P<name2>\\?[A-Za-z]+"
-    r"(?:_\{?[A-Za-z0-9]+\}?)?)\s*\$",
-    re.IGNORECASE,
-)
-
-
-def _bind_names_for_results(doc: Document, binding: Binding) -> None:
+def _bind_result_names(doc: Document, binding: Binding) -> None:
     """ "… = diag(1 − h ⊙ h) W₂ᵀ r. Call that $g$": g is the derivative the chain just
     before the words is about (its left-hand side), when g has no other meaning."""
-    for m in _NAMES_RESULT.finditer(doc.text):
-        name = m.group("name") or m.group("name2")
+    for a in doc.assumptions:
+        if a.kind != "result_name":
+            continue
         try:
-            sym = parse_math(name).expr
+            sym = parse_math(a.subject).expr
         except ChainruleError:
             continue
-        before = [c for c in doc.chains if c.lhs.span.start < m.start()]
+        before = [c for c in doc.chains if c.lhs.span.start < a.span.start]
         if not isinstance(sym, Sym) or not before or key(sym) in binding.symbols:
             continue
         lhs = before[-1].lhs.expr
@@ -403,26 +394,17 @@ def _bind_names_for_results(doc: Document, binding: Binding) -> None:
             )
 
 
-_TARGET = re.compile(
-    # "the target t is a vector", "one-hot target $t$", "$t$ is the one-hot label"
-    r"\b(?:target|label)s?\s+(?:vector\s+)?\$?(?P<name>[a-z])\$?(?![\w$])"
-    r"|(?<![\w\\])\$?(?P<name2>[a-z])\$?\s+(?:is|be|denotes)\s+(?:the|a)\s+(?:one-hot\s+)?"
-    r"(?:target|label)",
-    re.IGNORECASE,
-)
-
-
 def _bind_target_name(doc: Document, binding: Binding) -> None:
     """ "the target t is a vector": t is the label y (when t has no other meaning)."""
-    for m in _TARGET.finditer(doc.text):
-        name = m.group("name") or m.group("name2")
-        sym = Sym(name)
-        if name in ("y", "x") or key(sym) in binding.symbols or binding.convention(sym) is not None:
+    for a in doc.assumptions:
+        sym = Sym(a.subject)
+        if a.kind != "target" or a.subject in ("y", "x") or key(sym) in binding.symbols:
             continue
-        binding.symbols[key(sym)] = Meaning(
-            NodeRef("y"), f"{name} is the target y (the text says so)."
-        )
-        return
+        if binding.convention(sym) is None:
+            binding.symbols[key(sym)] = Meaning(
+                NodeRef("y"), f"{a.subject} is the target y (the text says so)."
+            )
+            return
 
 
 def _kronecker_note(

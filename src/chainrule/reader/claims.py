@@ -54,7 +54,9 @@ class Assumption:
     ``activation`` (subject ``sigma``, value ``sigmoid``), ``one_hot`` (subject ``y``),
     ``dims`` (subject ``W_3``, value ``k x d_2``), ``gradient`` (subject ``g_\\ell``, value
     ``u_\\ell``: "g_ℓ denotes the gradient of the loss with respect to u_ℓ"),
-    ``mean_gradients`` ("dQ means dJ/dQ": code-style dX are the mean cost's derivatives).
+    ``mean_gradients`` ("dQ means dJ/dQ": code-style dX are the mean cost's derivatives),
+    ``target`` (subject ``t``: "the target t is a vector"), ``result_name`` (subject ``g``:
+    "Call that $g$", a name for the derivative just above).
     """
 
     kind: str

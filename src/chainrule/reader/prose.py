@@ -124,6 +124,20 @@ _ONE_HOT = re.compile(
     + _SUBJ.replace("subj", "subj2"),
     re.IGNORECASE,
 )
+_TARGET = re.compile(
+    # "the target t is a vector", "one-hot target $t$", "$t$ is the one-hot label"
+    r"\b(?:target|label)s?\s+(?:vector\s+)?" + _SUBJ
+    + r"|" + _SUBJ.replace("subj", "subj2") + r"\s+(?:is|be|denotes)\s+(?:the|a)\s+"
+    r"(?:one-hot\s+)?(?:target|label)",
+    re.IGNORECASE,
+)
+_RESULT_NAME = re.compile(
+    # "Call that $g$", "denote this by $g$", "which we call $g$": a name for the result above
+    r"\b(?:call|denote|name|write)\s+(?:this|that|it|the\s+(?:result|above|vector|gradient))"
+    r"\s+(?:by\s+|as\s+)?(?P<subj>\x01\x02*\x01)"
+    r"|\bwhich\s+we\s+(?:call|denote(?:\s+by)?|name)\s+(?P<subj2>\x01\x02*\x01)",
+    re.IGNORECASE,
+)
 _EXACTLY_ONE = re.compile(r"exactly\s+one|one[- ]hot|only\s+one", re.IGNORECASE)
 _SET = re.compile(
     r"(?:\\in|∈)\s*(?P<set>\\mathbb\s*\{?R\}?|\\R(?![A-Za-z])|ℝ|\\\{\s*0\s*,\s*1\s*\\\})"
@@ -365,6 +379,13 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _ONE_HOT.finditer(flat):
             name, _ = subject(m)
             out.append(_at("one_hot", name, "", s.start, m, sentence))
+        for m in _TARGET.finditer(flat):
+            name, _ = subject(m)
+            if re.fullmatch(r"[A-Za-z]", name):
+                out.append(_at("target", name, "", s.start, m, sentence))
+        for m in _RESULT_NAME.finditer(flat):
+            _, body = subject(m)
+            out.append(_at("result_name", body.strip(), "", s.start, m, sentence))
         for m in _MEAN_GRADIENTS.finditer(flat):
             out.append(_at("mean_gradients", "d", "", s.start, m, sentence))
         for m in _GRADIENT.finditer(flat):
