@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from chainrule.bind.einstein import declares_summation, free_indices, with_implicit_sums
+from chainrule.bind.einstein import free_indices, with_implicit_sums
 from chainrule.reader.ast import Expr, Indexed, Mul, Sum, Sym
 from chainrule.reader.parse import parse_math as parse_side
+from chainrule.reader.read import read_document
 
 
 def parse_math(text: str) -> Expr:
@@ -35,8 +36,13 @@ def test_every_index_two_factors_share_is_summed() -> None:
     assert free_indices(Indexed(Sym("W"), ("k", "2"))) == {"k"}
 
 
+def declares_summation(text: str) -> bool:
+    return any(a.kind == "summation" for a in read_document(text, kind="md").assumptions)
+
+
 def test_the_convention_is_recognised_in_words() -> None:
     assert declares_summation("We use the Einstein summation convention throughout.")
     assert declares_summation("Repeated indices are summed.")
     assert declares_summation("Usamos la convención de suma de Einstein.")
     assert not declares_summation("We sum over the batch.")
+    assert not declares_summation("$$\\text{Einstein notation} = 1$$")  # only words declare it

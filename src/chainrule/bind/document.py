@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from chainrule.bind.binding import Binding, Meaning, at_layer
-from chainrule.bind.einstein import declares_summation, free_indices, with_implicit_sums
+from chainrule.bind.einstein import free_indices, with_implicit_sums
 from chainrule.bind.loss_text import defined_loss
 from chainrule.bind.network_text import has_deriv
 from chainrule.bind.options import CheckOptions
@@ -246,7 +246,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
         isinstance(node, Sum) for c in chains for side in (c.lhs, *c.rhs) if side.expr is not None
         for node in walk(side.expr)
     )  # fmt: skip
-    if declares_summation(doc.text):
+    if any(a.kind == "summation" for a in doc.assumptions):
         chains = _with_implicit_sums(chains, binding, assumptions)
     binding.families.update(_derivative_families(chains, binding))
     binding.families.update(_families_in_words(doc, binding))

@@ -1,35 +1,21 @@
 """Einstein's summation convention: an index repeated in a product is summed over.
 
-Owns :func:`declares_summation` (the text says it writes sums that way: "we use the
-summation convention", "Einstein notation", "repeated indices are summed") and
-:func:`with_implicit_sums` (a tree with those sums written out as ``Sum`` nodes, so the
-evaluator needs no second reading of products). An index is summed over the smallest
-product two or more of whose factors carry it, unless it is free on the left-hand side, a
-stated label index, or already bound by an explicit sum around it: ``(ŷ_k − y_k) W_{kj}`` is
-``Σ_k (ŷ_k − y_k) W_{kj}``, and in ``∂L/∂W_{ji} = … h_j (1 − h_j) x_i`` the j of the left
-stays free however often the right repeats it.
+Owns :func:`with_implicit_sums`, used when the text says it writes sums that way (the
+assumption ``summation`` that :mod:`chainrule.reader.prose` reads): a tree with those sums
+written out as ``Sum`` nodes, so the evaluator needs no second reading of products. An
+index is summed over the smallest product two or more of whose factors carry it, unless it
+is free on the left-hand side, a stated label index, or already bound by an explicit sum
+around it: ``(ŷ_k − y_k) W_{kj}`` is ``Σ_k (ŷ_k − y_k) W_{kj}``, and in
+``∂L/∂W_{ji} = … h_j (1 − h_j) x_i`` the j of the left stays free however often the right
+repeats it.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import fields, replace
 
 from chainrule.reader.ast import Bound, Expr, Indexed, Mul, Sum, children
-
-_DECLARED = re.compile(
-    r"summation\s+convention|einstein(?:'s)?\s+(?:summation|notation|convention)"
-    r"|repeated\s+ind(?:ex|ices)\s+(?:is|are)\s+(?:implicitly\s+)?summed"
-    r"|summenkonvention|convenci[oó]n\s+de\s+(?:la\s+)?suma|conven[cç][aã]o\s+de\s+(?:soma|somat[oó]rio)"
-    r"|convention\s+de\s+sommation",
-    re.IGNORECASE,
-)
-
-
-def declares_summation(text: str) -> bool:
-    """Whether ``text`` says it sums repeated indices without writing Σ."""
-    return _DECLARED.search(text) is not None
 
 
 def free_indices(e: Expr) -> set[str]:

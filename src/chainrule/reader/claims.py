@@ -56,7 +56,8 @@ class Assumption:
     ``u_\\ell``: "g_ℓ denotes the gradient of the loss with respect to u_ℓ"),
     ``mean_gradients`` ("dQ means dJ/dQ": code-style dX are the mean cost's derivatives),
     ``target`` (subject ``t``: "the target t is a vector"), ``result_name`` (subject ``g``:
-    "Call that $g$", a name for the derivative just above).
+    "Call that $g$", a name for the derivative just above), ``summation`` (Einstein's
+    convention declared: "repeated indices are summed").
     """
 
     kind: str

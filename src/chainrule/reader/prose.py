@@ -126,8 +126,11 @@ _ONE_HOT = re.compile(
 )
 _TARGET = re.compile(
     # "the target t is a vector", "one-hot target $t$", "$t$ is the one-hot label"
-    r"\b(?:target|label)s?\s+(?:vector\s+)?" + _SUBJ
-    + r"|" + _SUBJ.replace("subj", "subj2") + r"\s+(?:is|be|denotes)\s+(?:the|a)\s+"
+    r"\b(?:target|label)s?\s+(?:vector\s+)?"
+    + _SUBJ
+    + r"|"
+    + _SUBJ.replace("subj", "subj2")
+    + r"\s+(?:is|be|denotes)\s+(?:the|a)\s+"
     r"(?:one-hot\s+)?(?:target|label)",
     re.IGNORECASE,
 )
@@ -136,6 +139,14 @@ _RESULT_NAME = re.compile(
     r"\b(?:call|denote|name|write)\s+(?:this|that|it|the\s+(?:result|above|vector|gradient))"
     r"\s+(?:by\s+|as\s+)?(?P<subj>\x01\x02*\x01)"
     r"|\bwhich\s+we\s+(?:call|denote(?:\s+by)?|name)\s+(?P<subj2>\x01\x02*\x01)",
+    re.IGNORECASE,
+)
+_SUMMATION = re.compile(
+    # "we use the summation convention", "Einstein notation", "repeated indices are summed"
+    r"summation\s+convention|einstein(?:'s)?\s+(?:summation|notation|convention)"
+    r"|repeated\s+ind(?:ex|ices)\s+(?:is|are)\s+(?:implicitly\s+)?summed"
+    r"|summenkonvention|convenci[oó]n\s+de\s+(?:la\s+)?suma"
+    r"|conven[cç][aã]o\s+de\s+(?:soma|somat[oó]rio)|convention\s+de\s+sommation",
     re.IGNORECASE,
 )
 _EXACTLY_ONE = re.compile(r"exactly\s+one|one[- ]hot|only\s+one", re.IGNORECASE)
@@ -386,6 +397,8 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _RESULT_NAME.finditer(flat):
             _, body = subject(m)
             out.append(_at("result_name", body.strip(), "", s.start, m, sentence))
+        for m in _SUMMATION.finditer(flat):
+            out.append(_at("summation", "", "", s.start, m, sentence))
         for m in _MEAN_GRADIENTS.finditer(flat):
             out.append(_at("mean_gradients", "d", "", s.start, m, sentence))
         for m in _GRADIENT.finditer(flat):
