@@ -195,6 +195,7 @@ def test_names_given_in_words_are_assumptions_at_their_words() -> None:
         "The one-hot target $t$ is a vector.\n"
         "$$\\frac{\\partial L}{\\partial h} = W_2^T r$$\n"
         "Call that $g$. The label $y \\in \\{0,1\\}^k$ is unused; $c$ is the label.\n"
+        "Jacobians are in numerator layout and repeated indices are summed.\n"
     )
     doc = read_document(text, kind="md")
     got = [(a.kind, a.subject, text[a.span.start : a.span.end]) for a in doc.assumptions]
@@ -202,3 +203,5 @@ def test_names_given_in_words_are_assumptions_at_their_words() -> None:
     assert ("result_name", "g", "Call that $g$") in got
     assert ("target", "y", "label $y \\in \\{0,1\\}^k$") in got
     assert ("target", "c", "$c$ is the label") in got
+    assert ("numerator_layout", "", "numerator layout") in got
+    assert ("summation", "", "repeated indices are summed") in got

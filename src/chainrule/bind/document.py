@@ -1,9 +1,10 @@
 """Bind a read document: its model, definitions, conventions, prose and claims.
 
 ``bind_document`` runs the binding stage: the model (``bind.statement``), dimension symbols
-from memberships (``W_1 \\in \\mathbb{R}^{d_1 \\times d}``), prose assumptions (the label index,
-the Kronecker delta and its contradictions), the author's definitions matched to model nodes
-by value on two instances, and which chains are claims to judge.
+from memberships (``W_1 \\in \\mathbb{R}^{d_1 \\times d}``), the conventions the reader found in
+words (the label index, the Kronecker delta and its contradictions, the target's letter, a name
+for a result, the summation convention, numerator layout), the author's definitions matched to
+model nodes by value on two instances, and which chains are claims to judge.
 """
 
 from __future__ import annotations
@@ -231,7 +232,7 @@ def bind_document(doc: Document, options: CheckOptions) -> BoundDocument:
         binding.functions[name] = Meaning(Sym(name), sentence)
     binding.function_names.setdefault("f", "network")
     usual_functions(spec, binding)
-    binding.numerator_declared = bool(re.search(r"numerator[- ]layout", doc.text, re.I))
+    binding.numerator_declared = any(a.kind == "numerator_layout" for a in doc.assumptions)
     binding.half_open = (
         spec.loss == "mse"
         and spec.loss_scale == 1.0

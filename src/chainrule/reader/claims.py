@@ -57,7 +57,8 @@ class Assumption:
     ``mean_gradients`` ("dQ means dJ/dQ": code-style dX are the mean cost's derivatives),
     ``target`` (subject ``t``: "the target t is a vector"), ``result_name`` (subject ``g``:
     "Call that $g$", a name for the derivative just above), ``summation`` (Einstein's
-    convention declared: "repeated indices are summed").
+    convention declared: "repeated indices are summed"), ``numerator_layout`` (Jacobians
+    written numerator-layout, so a gradient may be a row).
     """
 
     kind: str

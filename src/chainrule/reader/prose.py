@@ -149,6 +149,7 @@ _SUMMATION = re.compile(
     r"|conven[cç][aã]o\s+de\s+(?:soma|somat[oó]rio)|convention\s+de\s+sommation",
     re.IGNORECASE,
 )
+_NUMERATOR_LAYOUT = re.compile(r"numerator[- ]layout", re.IGNORECASE)
 _EXACTLY_ONE = re.compile(r"exactly\s+one|one[- ]hot|only\s+one", re.IGNORECASE)
 _SET = re.compile(
     r"(?:\\in|∈)\s*(?P<set>\\mathbb\s*\{?R\}?|\\R(?![A-Za-z])|ℝ|\\\{\s*0\s*,\s*1\s*\\\})"
@@ -397,6 +398,8 @@ def assumptions(text: str, sentences_: Sequence[Sentence]) -> list[Assumption]:
         for m in _RESULT_NAME.finditer(flat):
             _, body = subject(m)
             out.append(_at("result_name", body.strip(), "", s.start, m, sentence))
+        for m in _NUMERATOR_LAYOUT.finditer(flat):
+            out.append(_at("numerator_layout", "", "", s.start, m, sentence))
         for m in _SUMMATION.finditer(flat):
             out.append(_at("summation", "", "", s.start, m, sentence))
         for m in _MEAN_GRADIENTS.finditer(flat):
